@@ -64,6 +64,7 @@ void apierr_details(struct apierr *err, const char *group, const char *kind, con
     snprintf(err->group, sizeof(err->group), "%s", group ? group : "");
     snprintf(err->kind, sizeof(err->kind), "%s", kind ? kind : "");
     snprintf(err->name, sizeof(err->name), "%s", name ? name : "");
+    err->has_details = 1;
 }
 
 int apierr_code(enum apierr_reason reason)
@@ -109,7 +110,7 @@ static struct json_object *details_to_json(const struct apierr *err)
     }
     if (err->retry_after)
         json_object_object_add(d, "retryAfterSeconds", json_object_new_int(err->retry_after));
-    if (json_object_object_length(d) == 0) {
+    if (json_object_object_length(d) == 0 && !err->has_details) {
         json_object_put(d);
         return NULL;
     }

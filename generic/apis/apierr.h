@@ -43,6 +43,7 @@ struct apierr {
     char name[128];
     char group[64];
     char kind[64];
+    int has_details;      /* emit "details" even when empty, as kube's generic responses do */
     unsigned retry_after; /* seconds; 0 = none */
     unsigned ncauses;
     struct apierr_cause causes[APIERR_MAX_CAUSES];

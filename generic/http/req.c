@@ -134,6 +134,31 @@ static const char *method_name(enum evhttp_cmd_type cmd)
     return "GET";
 }
 
+/* The client went away before the reply was complete: evhttp frees its request right after
+ * this, so forget it, tell the stream's owner, and finish. */
+static void conn_closed(struct evhttp_connection *conn, void *arg)
+{
+    struct req *req = arg;
+
+    (void)conn;
+    req->ev = NULL;
+    req->gone = true;
+    if (req->on_gone)
+        req->on_gone(req, req->on_gone_arg);
+    req->done = true;
+    req_check_finish(req);
+}
+
+/* Once the reply is handed to evhttp the connection may close at any time; the request must no
+ * longer hear of it. */
+static void forget_conn(struct req *req)
+{
+    struct evhttp_connection *conn = req->ev ? evhttp_request_get_connection(req->ev) : NULL;
+
+    if (conn)
+        evhttp_connection_set_closecb(conn, NULL, NULL);
+}
+
 struct req *req_new_ev(struct evhttp_request *ev)
 {
     struct req *req = req_alloc();
@@ -153,6 +178,7 @@ struct req *req_new_ev(struct evhttp_request *ev)
     req->in_hdr = evhttp_request_get_input_headers(ev);
     req->out_hdr = evhttp_request_get_output_headers(ev);
     if (conn) {
+        evhttp_connection_set_closecb(conn, conn_closed, req);
         evhttp_connection_get_peer(conn, &host, &port);
         if (host)
             req->remote = arena_printf(req->arena, "%s:%u", host, (unsigned)port);
@@ -254,6 +280,7 @@ void req_reply(struct req *req, int code, const char *content_type, const void *
         struct evbuffer *buf = evbuffer_new();
 
         evbuffer_add(buf, body, len);
+        forget_conn(req);
         evhttp_send_reply(req->ev, code, NULL, buf);
         evbuffer_free(buf);
     }
@@ -354,8 +381,10 @@ void req_stream_end(struct req *req)
     if (req->done)
         return;
     req->done = true;
-    if (req->ev && !req->gone)
+    if (req->ev && !req->gone) {
+        forget_conn(req);
         evhttp_send_reply_end(req->ev);
+    }
     req->ev = NULL;
     req_check_finish(req);
 }

@@ -55,6 +55,7 @@ struct req {
     struct evkeyvalq *in_hdr, *out_hdr;
     struct evbuffer *out;                      /* memory mode: the recorded body */
     void (*on_finish)(struct req *req);        /* done and no holds: the owner frees */
+    void *on_finish_arg;
     void (*on_gone)(struct req *req, void *arg); /* the client went away mid-stream */
     void *on_gone_arg;
 };

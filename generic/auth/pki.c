@@ -20,42 +20,29 @@ struct profile {
     int ca, sans;
 };
 
-static const struct profile serving_ca = {PKI_CA_CRT,
-                                          PKI_CA_KEY,
-                                          "kube-apiserver-ca",
-                                          NULL,
-                                          "critical,CA:TRUE",
-                                          "critical,keyCertSign,cRLSign,digitalSignature",
-                                          NULL,
-                                          1,
-                                          0};
-static const struct profile serving = {PKI_SERVING_CRT,
-                                       PKI_SERVING_KEY,
-                                       "kube-apiserver",
-                                       NULL,
-                                       "critical,CA:FALSE",
-                                       "critical,digitalSignature",
-                                       "serverAuth",
-                                       0,
-                                       1};
-static const struct profile client_ca = {PKI_CLIENT_CA_CRT,
-                                         PKI_CLIENT_CA_KEY,
-                                         "kube-apiserver-client-ca",
-                                         NULL,
-                                         "critical,CA:TRUE",
-                                         "critical,keyCertSign,cRLSign,digitalSignature",
-                                         NULL,
-                                         1,
-                                         0};
-static const struct profile admin = {PKI_ADMIN_CRT,
-                                     PKI_ADMIN_KEY,
-                                     PKI_ADMIN_USER,
-                                     PKI_ADMIN_GROUP,
-                                     "critical,CA:FALSE",
-                                     "critical,digitalSignature",
-                                     "clientAuth",
-                                     0,
-                                     0};
+#define CA_EXTS                                                                                    \
+    .basic = "critical,CA:TRUE", .usage = "critical,keyCertSign,cRLSign,digitalSignature"
+#define LEAF_EXTS .basic = "critical,CA:FALSE", .usage = "critical,digitalSignature"
+
+static const struct profile serving_ca = {
+    .crt = PKI_CA_CRT, .key = PKI_CA_KEY, .cn = "kube-apiserver-ca", CA_EXTS, .ca = 1};
+static const struct profile serving = {.crt = PKI_SERVING_CRT,
+                                       .key = PKI_SERVING_KEY,
+                                       .cn = "kube-apiserver",
+                                       LEAF_EXTS,
+                                       .eku = "serverAuth",
+                                       .sans = 1};
+static const struct profile client_ca = {.crt = PKI_CLIENT_CA_CRT,
+                                         .key = PKI_CLIENT_CA_KEY,
+                                         .cn = "kube-apiserver-client-ca",
+                                         CA_EXTS,
+                                         .ca = 1};
+static const struct profile admin = {.crt = PKI_ADMIN_CRT,
+                                     .key = PKI_ADMIN_KEY,
+                                     .cn = PKI_ADMIN_USER,
+                                     .org = PKI_ADMIN_GROUP,
+                                     LEAF_EXTS,
+                                     .eku = "clientAuth"};
 
 struct pair {
     X509 *cert;

@@ -13,6 +13,7 @@
 #include <openssl/ssl.h>
 
 #include "generic/apis/xalloc.h"
+#include "generic/auth/pki.h"
 #include "generic/http/listener.h"
 
 struct http_listener {
@@ -65,26 +66,12 @@ static int alpn_select(SSL *ssl, const unsigned char **out, unsigned char *outle
     return SSL_TLSEXT_ERR_NOACK;
 }
 
-static int load_client_ca(SSL_CTX *ctx, const char *path, char *errbuf, size_t n)
-{
-    STACK_OF(X509_NAME) *names;
-
-    if (SSL_CTX_load_verify_locations(ctx, path, NULL) != 1) {
-        ssl_error(errbuf, n, "cannot load client CA file", path);
-        return -1;
-    }
-    names = SSL_load_client_CA_file(path);
-    if (names)
-        SSL_CTX_set_client_CA_list(ctx, names);
-    /* ask for a certificate, verify one that is given, accept a client without one */
-    SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER, NULL);
-    return 0;
-}
-
 static SSL_CTX *tls_context(const struct http_listener_config *cfg, char *errbuf, size_t n)
 {
     SSL_CTX *ctx = SSL_CTX_new(TLS_server_method());
     static const unsigned char sid[] = "kube-apiserver";
+    const char *const *ca;
+    struct apierr err = {0};
 
     if (!ctx) {
         ssl_error(errbuf, n, "cannot create TLS context", NULL);
@@ -104,9 +91,12 @@ static SSL_CTX *tls_context(const struct http_listener_config *cfg, char *errbuf
                   cfg->key_file);
         goto fail;
     }
-    if (cfg->client_ca_file && *cfg->client_ca_file &&
-        load_client_ca(ctx, cfg->client_ca_file, errbuf, n) < 0)
-        goto fail;
+    for (ca = cfg->client_ca_files; ca && *ca; ca++) {
+        if (pki_load_client_ca(ctx, *ca, &err) < 0) {
+            snprintf(errbuf, n, "%s", err.message);
+            goto fail;
+        }
+    }
     return ctx;
 fail:
     SSL_CTX_free(ctx);

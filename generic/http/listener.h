@@ -15,7 +15,8 @@ struct http_listener_config {
     int port;
     const char *cert_file;      /* PEM serving certificate (chain) */
     const char *key_file;       /* PEM private key */
-    const char *client_ca_file; /* PEM CA bundle to verify client certificates; NULL = none */
+    const char *const *client_ca_files; /* PEM CA bundles that verify client certificates,
+                                           NULL-terminated; NULL = none */
     size_t max_body;            /* hard cap evhttp enforces before any handler runs */
     handler_fn handler;         /* gets every request; must reply once */
     void *arg;

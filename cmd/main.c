@@ -168,11 +168,16 @@ static void build_filters(struct app *a)
     memcpy(a->chain, chain, sizeof(chain));
 }
 
+static void direct(struct req *req, void *arg)
+{
+    server_direct(arg, req);
+}
+
 static void serve(struct req *req, void *arg)
 {
     struct app *a = arg;
 
-    filter_chain_run(a->chain, req, (handler_fn)server_direct, a->agg);
+    filter_chain_run(a->chain, req, direct, a->agg);
 }
 
 /* CreateServerChain: extensions, then the kube API delegating to it, then the aggregator. */

@@ -300,18 +300,43 @@ static bool want_pretty(struct req *req)
     return strstr(ua, "curl") || strstr(ua, "Wget") || strncmp(ua, "Mozilla/", 8) == 0;
 }
 
+/* Copies json-c's pretty output, writing empty objects and arrays as {} and [] the way Go's
+ * indenting encoder does (json-c puts a line break inside them). */
+static size_t tidy_pretty(char *out, const char *s, size_t len)
+{
+    size_t i = 0, o = 0, j;
+
+    while (i < len) {
+        out[o++] = s[i];
+        if ((s[i] == '{' || s[i] == '[') && i + 1 < len && s[i + 1] == '\n') {
+            for (j = i + 2; j < len && s[j] == ' '; j++)
+                ;
+            if (j < len && s[j] == (s[i] == '{' ? '}' : ']')) {
+                out[o++] = s[j];
+                i = j;
+            }
+        }
+        i++;
+    }
+    return o;
+}
+
 void req_reply_json(struct req *req, int code, struct json_object *obj)
 {
+    bool pretty = want_pretty(req);
     int flags = JSON_C_TO_STRING_NOSLASHESCAPE;
     size_t len;
     const char *s;
     char *body;
 
-    flags |= want_pretty(req) ? JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED
-                              : JSON_C_TO_STRING_PLAIN;
+    flags |= pretty ? JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED : JSON_C_TO_STRING_PLAIN;
     s = json_object_to_json_string_length(obj, flags, &len);
     body = arena_alloc(req->arena, len + 2);
-    memcpy(body, s, len);
+    if (pretty) {
+        len = tidy_pretty(body, s, len);
+    } else {
+        memcpy(body, s, len);
+    }
     body[len] = '\n';
     req_reply(req, code, "application/json", body, len + 1);
 }

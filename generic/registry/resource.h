@@ -1,0 +1,90 @@
+/* A resource is described once, in a table row (DESIGN.md §4): names, scope, verbs,
+ * subresources, the strategy for what differs per resource, table columns and selectable
+ * fields. Everything else is the generic store's and the endpoints' job. */
+#ifndef GENERIC_REGISTRY_RESOURCE_H
+#define GENERIC_REGISTRY_RESOURCE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "generic/apis/apierr.h"
+
+struct json_object;
+
+enum res_flags {
+    RES_NAMESPACED = 1 << 0,
+    RES_STATUS = 1 << 1,       /* has a status subresource: spec and status written apart */
+    RES_SCALE = 1 << 2,        /* has a scale subresource (autoscaling/v1 Scale) */
+    RES_NO_GENERATION = 1 << 3, /* metadata.generation is not maintained */
+};
+
+enum verb_bits {
+    VERB_GET = 1 << 0,
+    VERB_LIST = 1 << 1,
+    VERB_WATCH = 1 << 2,
+    VERB_CREATE = 1 << 3,
+    VERB_UPDATE = 1 << 4,
+    VERB_PATCH = 1 << 5,
+    VERB_DELETE = 1 << 6,
+    VERB_DELETECOLLECTION = 1 << 7,
+    VERB_ALL = (1 << 8) - 1,
+};
+
+/* One column of the resource's meta.k8s.io/v1 Table (kube's TableColumnDefinition). */
+struct table_column {
+    const char *name;   /* "NAME", "READY", ... */
+    const char *type;   /* "string", "integer", "date", ... */
+    const char *format; /* "name" for the name column, else "" */
+    const char *description;
+    int priority;       /* 0: always shown; 1: only with -o wide */
+};
+
+#define TABLE_MAX_COLUMNS 12
+
+/* What differs per resource. Hooks see the decoded object, never storage; any may be NULL. */
+struct strategy {
+    /* Fills defaults a client reads back (kube's defaulting on decode); runs on create and
+     * update, before validation. */
+    void (*defaults)(struct json_object *obj);
+    /* Drops or resets what a client may not set on create (e.g. status); obj is the new
+     * object. */
+    void (*prepare_create)(struct json_object *obj);
+    /* The same for update; old is the stored object (borrowed). */
+    void (*prepare_update)(struct json_object *obj, struct json_object *old);
+    /* Validation reports every problem as field causes (apierr_field); returns 0 or -1. */
+    int (*validate_create)(struct json_object *obj, struct apierr *err);
+    int (*validate_update)(struct json_object *obj, struct json_object *old, struct apierr *err);
+    /* Fills cells (a json array the caller owns) with one value per column of the resource,
+     * in column order (wide columns included). */
+    void (*table_row)(struct json_object *obj, struct json_object *cells);
+    /* The value of a selectable field (beyond metadata.name/metadata.namespace) as a string,
+     * written to buf; returns 0, or -1 if the field is not selectable for this resource. */
+    int (*field_value)(struct json_object *obj, const char *field, char *buf, size_t n);
+};
+
+struct resource {
+    const char *plural;   /* "deployments" */
+    const char *kind;     /* "Deployment" */
+    const char *short_names[4];
+    unsigned flags;       /* RES_* */
+    unsigned verbs;       /* VERB_* */
+    const struct strategy *strategy;
+    const char *singular; /* NULL: the lower-cased kind */
+    const char *categories[3];   /* {"all"} for kubectl get all */
+    const struct table_column *columns; /* NULL: NAME and AGE (kube's default table) */
+    const char *const *fields;   /* selectable fields beyond metadata.name/namespace, NULL-ended */
+};
+
+/* An API group/version and its resources (array ending with a zeroed entry). */
+struct group_version {
+    const char *group;   /* "" for the core group */
+    const char *version; /* "v1" */
+    const struct resource *resources;
+};
+
+/* The resource of gv named plural, or NULL. */
+const struct resource *resource_find(const struct group_version *gv, const char *plural);
+/* The singular name: r->singular or the lower-cased kind, written into buf. */
+const char *resource_singular(const struct resource *r, char *buf, size_t n);
+
+#endif

@@ -15,7 +15,8 @@ enum res_flags {
     RES_NAMESPACED = 1 << 0,
     RES_STATUS = 1 << 1,       /* has a status subresource: spec and status written apart */
     RES_SCALE = 1 << 2,        /* has a scale subresource (autoscaling/v1 Scale) */
-    RES_NO_GENERATION = 1 << 3, /* metadata.generation is not maintained */
+    RES_GENERATION = 1 << 3,     /* metadata.generation starts at 1, bumped on spec changes */
+    RES_RETURN_DELETED = 1 << 4, /* DELETE answers with the deleted object, not a Status */
 };
 
 enum verb_bits {
@@ -62,6 +63,17 @@ struct strategy {
     int (*field_value)(struct json_object *obj, const char *field, char *buf, size_t n);
 };
 
+/* A subresource beyond status and scale (namespaces/finalize, serviceaccounts/token, ...), served
+ * by its own handler. group/version/kind name the response kind when it differs from the
+ * parent's (NULL: the parent's). */
+struct req;
+struct subresource {
+    const char *name;
+    unsigned verbs;
+    const char *group, *version, *kind;
+    void (*serve)(struct req *req, void *ctx); /* ctx: the endpoint's request context */
+};
+
 struct resource {
     const char *plural;   /* "deployments" */
     const char *kind;     /* "Deployment" */
@@ -73,6 +85,7 @@ struct resource {
     const char *categories[3];   /* {"all"} for kubectl get all */
     const struct table_column *columns; /* NULL: NAME and AGE (kube's default table) */
     const char *const *fields;   /* selectable fields beyond metadata.name/namespace, NULL-ended */
+    const struct subresource *subresources; /* NULL or ending with a zeroed entry */
 };
 
 /* An API group/version and its resources (array ending with a zeroed entry). */

@@ -12,6 +12,8 @@ struct server *server_new(const struct server_config *cfg, struct server *delega
     s->name = xstrdup(cfg->name ? cfg->name : "");
     s->storage = cfg->storage;
     s->base = cfg->base;
+    s->discovery = cfg->discovery;
+    s->openapi = cfg->openapi;
     s->delegate = delegate;
     health_init(&s->health);
     return s;
@@ -56,6 +58,16 @@ struct event_base *server_base(const struct server *s)
 struct server *server_delegate(const struct server *s)
 {
     return s->delegate;
+}
+
+struct discovery *server_discovery(const struct server *s)
+{
+    return s->discovery;
+}
+
+struct openapi *server_openapi(const struct server *s)
+{
+    return s->openapi;
 }
 
 static void route_add(struct route **routes, unsigned *n, const char *path, handler_fn fn,

@@ -11,11 +11,17 @@
 struct server;
 struct storage;
 struct event_base;
+struct discovery;
+struct openapi;
 
+/* Everything borrowed; the three servers of a chain share the storage, the loop, discovery and
+ * OpenAPI (the aggregator serves /api, /apis and /openapi for all of them). */
 struct server_config {
-    const char *name;         /* "kube-apiserver", "apiextensions-apiserver", ... */
-    struct storage *storage;  /* borrowed; may be NULL */
-    struct event_base *base;  /* borrowed; may be NULL in unit tests */
+    const char *name;             /* "kube-apiserver", "apiextensions-apiserver", ... */
+    struct storage *storage;      /* may be NULL */
+    struct event_base *base;      /* may be NULL in unit tests */
+    struct discovery *discovery;  /* may be NULL */
+    struct openapi *openapi;      /* may be NULL */
 };
 
 /* A new server; delegate (borrowed, may be NULL) gets every path this one does not claim. */
@@ -27,6 +33,8 @@ const char *server_name(const struct server *s);
 struct storage *server_storage(const struct server *s);
 struct event_base *server_base(const struct server *s);
 struct server *server_delegate(const struct server *s);
+struct discovery *server_discovery(const struct server *s);
+struct openapi *server_openapi(const struct server *s);
 
 /* Registers an API root of the resource container ("/api/v1", "/apis/apps"): it claims the path
  * equal to root and every path below root + "/". */

@@ -43,6 +43,8 @@ struct server {
     char *name;
     struct storage *storage;
     struct event_base *base;
+    struct discovery *discovery;
+    struct openapi *openapi;
     struct server *delegate;
     struct route *apis, *exact, *prefixes;
     unsigned napis, nexact, nprefixes;

@@ -36,6 +36,8 @@ int duration_parse(const char *s, double *seconds)
         return -1;
     if (*s == '+')
         s++;
+    if (!*s)
+        return -1;
     if (strcmp(s, "0") == 0) {
         *seconds = 0;
         return 0;
@@ -48,7 +50,8 @@ int duration_parse(const char *s, double *seconds)
         if (!isdigit((unsigned char)*s) && *s != '.')
             return -1;
         v = strtod(s, &end);
-        if (end == s)
+        /* strtod also reads exponents and hex ("1e3", "0x10"), which Go refuses */
+        if (end == s || strspn(s, "0123456789.") < (size_t)(end - s))
             return -1;
         n = match_unit(end, &scale);
         if (n == 0)

@@ -288,7 +288,7 @@ void req_reply(struct req *req, int code, const char *content_type, const void *
     req_check_finish(req);
 }
 
-static bool want_pretty(struct req *req)
+bool req_wants_pretty(struct req *req)
 {
     const char *pretty = req_query_param(req, "pretty");
     const char *ua = req_header(req, "User-Agent");
@@ -323,7 +323,7 @@ static size_t tidy_pretty(char *out, const char *s, size_t len)
 
 void req_reply_json(struct req *req, int code, struct json_object *obj)
 {
-    bool pretty = want_pretty(req);
+    bool pretty = req_wants_pretty(req);
     int flags = JSON_C_TO_STRING_NOSLASHESCAPE;
     size_t len;
     const char *s;
@@ -337,6 +337,25 @@ void req_reply_json(struct req *req, int code, struct json_object *obj)
     } else {
         memcpy(body, s, len);
     }
+    body[len] = '\n';
+    req_reply(req, code, "application/json", body, len + 1);
+}
+
+void req_reply_json_bytes(struct req *req, int code, const char *json, size_t len)
+{
+    char *body;
+
+    if (req_wants_pretty(req)) {
+        struct json_object *obj = json_tokener_parse(json);
+
+        if (obj) {
+            req_reply_json(req, code, obj);
+            json_object_put(obj);
+            return;
+        }
+    }
+    body = arena_alloc(req->arena, len + 1);
+    memcpy(body, json, len);
     body[len] = '\n';
     req_reply(req, code, "application/json", body, len + 1);
 }

@@ -82,6 +82,11 @@ void req_reply(struct req *req, int code, const char *content_type, const void *
 /* Serializes obj (borrowed) as JSON, pretty-printed for curl, wget and browsers or with ?pretty,
  * as kube does, and sends it. */
 void req_reply_json(struct req *req, int code, struct json_object *obj);
+/* Sends JSON bytes (borrowed) as they are, or re-indented when the client wants pretty output
+ * (see req_reply_json); a newline is added as kube's encoder does. */
+void req_reply_json_bytes(struct req *req, int code, const char *json, size_t len);
+/* Does the client want pretty-printed JSON (?pretty, curl, wget, browsers)? */
+bool req_wants_pretty(struct req *req);
 /* Sends err as a metav1.Status with its HTTP code (and Retry-After for retry_after). */
 void req_fail_err(struct req *req, const struct apierr *err);
 void req_fail(struct req *req, enum apierr_reason reason, const char *fmt, ...)

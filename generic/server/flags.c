@@ -82,6 +82,7 @@ static int apply(const struct flag *flags, int argc, char **argv, int *i, char *
 {
     const char *arg = argv[*i], *name, *eq, *v;
     const struct flag *f;
+    size_t len;
 
     if (arg[0] != '-' || arg[1] == '\0') {
         snprintf(errbuf, n, "unexpected argument %s: this command takes only flags", arg);
@@ -89,9 +90,10 @@ static int apply(const struct flag *flags, int argc, char **argv, int *i, char *
     }
     name = arg + (arg[1] == '-' ? 2 : 1);
     eq = strchr(name, '=');
-    f = find(flags, name, eq ? (size_t)(eq - name) : strlen(name));
+    len = eq ? (size_t)(eq - name) : strlen(name);
+    f = find(flags, name, len);
     if (!f) {
-        snprintf(errbuf, n, "unknown flag: %s", arg);
+        snprintf(errbuf, n, "unknown flag: --%.*s", (int)len, name); /* pflag leaves out =value */
         return -1;
     }
     if (eq) {

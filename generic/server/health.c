@@ -103,7 +103,7 @@ static void warn_unknown_excludes(struct server *s, unsigned mask, struct req *r
                 evbuffer_add_printf(out, "%s\"%.*s\"",
                                     first ? "warn: some health checks cannot be excluded: "
                                             "no matches for "
-                                          : " ",
+                                          : ",",
                                     (int)(len - 8), p + 8);
                 first = 0;
             }

@@ -36,6 +36,9 @@ void server_free(struct server *s)
     routes_release(s->exact, s->nexact);
     routes_release(s->prefixes, s->nprefixes);
     health_release(&s->health);
+    while (s->nadopted)
+        free(s->adopted[--s->nadopted]);
+    free(s->adopted);
     free(s->name);
     free(s);
 }
@@ -78,6 +81,12 @@ static void route_add(struct route **routes, unsigned *n, const char *path, hand
     (*n)++;
 }
 
+void server_adopt(struct server *s, void *p)
+{
+    s->adopted = xrealloc(s->adopted, (s->nadopted + 1) * sizeof(*s->adopted));
+    s->adopted[s->nadopted++] = p;
+}
+
 void server_add_api(struct server *s, const char *root, handler_fn fn, void *arg)
 {
     route_add(&s->apis, &s->napis, root, fn, arg);
@@ -97,6 +106,7 @@ void server_handle_prefix(struct server *s, const char *prefix, handler_fn fn, v
  * but not "/apis/appsfoo". */
 static const struct route *find_api(const struct server *s, const char *path)
 {
+    const struct route *best = NULL;
     unsigned i;
 
     if (strcmp(path, "/apis") == 0 || strcmp(path, "/apis/") == 0)
@@ -104,10 +114,11 @@ static const struct route *find_api(const struct server *s, const char *path)
     for (i = 0; i < s->napis; i++) {
         const struct route *r = &s->apis[i];
 
-        if (strncmp(path, r->path, r->len) == 0 && (path[r->len] == '\0' || path[r->len] == '/'))
-            return r;
+        if (strncmp(path, r->path, r->len) == 0 &&
+            (path[r->len] == '\0' || path[r->len] == '/') && (!best || r->len > best->len))
+            best = r; /* "/apis/g/v2" wins over "/apis/g" */
     }
-    return NULL;
+    return best;
 }
 
 static const struct route *find_mux(const struct server *s, const char *path)

@@ -36,6 +36,9 @@ struct server *server_delegate(const struct server *s);
 struct discovery *server_discovery(const struct server *s);
 struct openapi *server_openapi(const struct server *s);
 
+/* The server takes p and frees it (free()) when it is freed. */
+void server_adopt(struct server *s, void *p);
+
 /* Registers an API root of the resource container ("/api/v1", "/apis/apps"): it claims the path
  * equal to root and every path below root + "/". */
 void server_add_api(struct server *s, const char *root, handler_fn fn, void *arg);

@@ -49,6 +49,8 @@ struct server {
     struct route *apis, *exact, *prefixes;
     unsigned napis, nexact, nprefixes;
     struct health health;
+    void **adopted;
+    unsigned nadopted;
 };
 
 void health_init(struct health *h);

@@ -1,0 +1,13 @@
+/* The OpenAPI v3 schema tables of the kubeapi server's groups, embedded at build time from
+ * kubeapi/openapi/<group>_<version>.json (made by scripts/openapi-trim.py; see cmake/embed.cmake).
+ */
+#ifndef KUBEAPI_OPENAPI_BLOBS_H
+#define KUBEAPI_OPENAPI_BLOBS_H
+
+#include "generic/openapi/openapi.h"
+
+/* One entry per group/version, ending with a zeroed entry; hand them to
+ * openapi_add_group_version() with the matching struct group_version. */
+extern const struct openapi_blob kubeapi_openapi_blobs[];
+
+#endif

@@ -1,4 +1,6 @@
 #include "aggregator/aggregator.h"
+#include "generic/discovery/discovery.h"
+#include "generic/openapi/openapi.h"
 #include "generic/server/health.h"
 #include "generic/server/version.h"
 
@@ -13,5 +15,9 @@ struct server *aggregator_new(const struct server_config *cfg, struct server *de
     s = server_new(&c, delegate);
     server_install_health(s);
     server_install_version(s);
+    if (c.discovery)
+        discovery_install(c.discovery, s);
+    if (c.openapi)
+        openapi_install(c.openapi, s);
     return s;
 }

@@ -16,9 +16,12 @@
 #include "extensions/extensions.h"
 #include "generic/auth/pki.h"
 #include "generic/auth/tokenfile.h"
+#include "generic/discovery/discovery.h"
 #include "generic/filters/filter.h"
 #include "generic/http/listener.h"
+#include "generic/openapi/openapi.h"
 #include "generic/server/health.h"
+#include "generic/storage/storage.h"
 #include "kubeapi/kubeapi.h"
 
 #define MAX_BODY (3u << 20) /* kube's request body limit */
@@ -27,6 +30,9 @@ struct app {
     struct options opt;
     struct event_base *base;
     struct server *ext, *kube, *agg;
+    struct storage *st;
+    struct discovery *discovery;
+    struct openapi *openapi;
     struct tokenfile *tokens;
     struct http_listener *listener;
     struct event *sigterm, *sigint, *drain;
@@ -180,17 +186,49 @@ static void serve(struct req *req, void *arg)
     filter_chain_run(a->chain, req, direct, a->agg);
 }
 
+static int open_storage(struct app *a)
+{
+    struct storage_config sc = {
+        .data_dir = a->opt.data_dir,
+        .compaction_interval_ms = a->opt.etcd_compaction_interval > 0
+                                      ? (long)(a->opt.etcd_compaction_interval * 1000)
+                                      : -1,
+    };
+    struct apierr err = {0};
+
+    a->st = storage_open(a->base, &sc, &err);
+    if (!a->st)
+        return fail("cannot open the store: %s", err.message);
+    return 0;
+}
+
+static int storage_ready(void *arg, char *why, size_t n)
+{
+    struct apierr err = {0};
+
+    if (storage_health(arg, &err) == 0)
+        return 0;
+    snprintf(why, n, "%s", err.message);
+    return -1;
+}
+
 /* CreateServerChain: extensions, then the kube API delegating to it, then the aggregator. */
 static int build_chain(struct app *a)
 {
-    struct server_config cfg = {.base = a->base};
+    struct server_config cfg = {.base = a->base, .storage = a->st};
     struct apierr err = {0};
+
+    a->discovery = discovery_new();
+    a->openapi = openapi_new();
+    cfg.discovery = a->discovery;
+    cfg.openapi = a->openapi;
 
     a->ext = extensions_new(&cfg, NULL, &err);
     a->kube = a->ext ? kubeapi_new(&cfg, a->ext, &err) : NULL;
     a->agg = a->kube ? aggregator_new(&cfg, a->kube, &err) : NULL;
     if (!a->agg)
         return fail("cannot build the server chain: %s", err.message);
+    server_add_health_check(a->agg, HEALTH_ALL, "etcd", storage_ready, a->st);
     return 0;
 }
 
@@ -270,7 +308,7 @@ static int setup(struct app *a)
         if (!a->tokens)
             return fail("--token-auth-file: %s", err);
     }
-    if (setup_pki(a) < 0 || build_chain(a) < 0)
+    if (setup_pki(a) < 0 || open_storage(a) < 0 || build_chain(a) < 0)
         return -1;
     build_filters(a);
     if (start_listener(a) < 0 || write_kubeconfig(a) < 0)
@@ -284,6 +322,9 @@ static void teardown(struct app *a)
     server_free(a->agg);
     server_free(a->kube);
     server_free(a->ext);
+    openapi_free(a->openapi);
+    discovery_free(a->discovery);
+    storage_free(a->st);
     tokenfile_free(a->tokens);
     if (a->drain)
         event_free(a->drain);

@@ -1,11 +1,41 @@
+#include "generic/endpoints/endpoints.h"
+#include "generic/openapi/openapi.h"
 #include "kubeapi/kubeapi.h"
+#include "kubeapi/kubeapi_internal.h"
+#include "kubeapi/openapi_blobs.h"
+
+static const struct group_version *const served[] = {&kube_core_v1, NULL};
+
+/* Installs gv's endpoints and its schemas. */
+static int install(struct server *s, const struct group_version *gv, struct apierr *err)
+{
+    struct openapi *oa = server_openapi(s);
+    const struct openapi_blob *b;
+
+    if (endpoint_install(s, gv, err) < 0)
+        return -1;
+    if (!oa)
+        return 0;
+    b = openapi_blob_find(kubeapi_openapi_blobs, gv->group, gv->version);
+    if (b && openapi_add_group_version(oa, gv, (const char *)b->data, b->len, err) < 0)
+        return -1;
+    return 0;
+}
 
 struct server *kubeapi_new(const struct server_config *cfg, struct server *delegate,
                            struct apierr *err)
 {
     struct server_config c = *cfg;
+    struct server *s;
+    size_t i;
 
-    (void)err;
     c.name = "kube-apiserver";
-    return server_new(&c, delegate);
+    s = server_new(&c, delegate);
+    for (i = 0; served[i]; i++) {
+        if (install(s, served[i], err) < 0) {
+            server_free(s);
+            return NULL;
+        }
+    }
+    return s;
 }

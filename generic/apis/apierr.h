@@ -33,12 +33,12 @@ enum apierr_reason {
 struct apierr_cause {
     char type[40];  /* "FieldValueInvalid", "FieldValueRequired", ... */
     char field[96]; /* "spec.replicas" */
-    char message[160];
+    char message[512]; /* kube's ErrorBody: `Invalid value: "x": ...`, often over 300 bytes */
 };
 
 struct apierr {
     enum apierr_reason reason;
-    char message[256];
+    char message[1024];
     /* Optional metav1.StatusDetails; empty strings are left out of the body. */
     char name[128];
     char group[64];

@@ -6,6 +6,7 @@
 #include <sys/queue.h>
 
 #include <event2/buffer.h>
+#include <event2/bufferevent.h>
 #include <event2/http.h>
 #include <event2/keyvalq_struct.h>
 #include <json-c/json.h>
@@ -431,6 +432,14 @@ void req_stream_end(struct req *req)
     }
     req->ev = NULL;
     req_check_finish(req);
+}
+
+size_t req_stream_backlog(struct req *req)
+{
+    struct evhttp_connection *conn = req->ev ? evhttp_request_get_connection(req->ev) : NULL;
+    struct bufferevent *bev = conn ? evhttp_connection_get_bufferevent(conn) : NULL;
+
+    return bev ? evbuffer_get_length(bufferevent_get_output(bev)) : 0;
 }
 
 double req_elapsed_ms(const struct req *req)

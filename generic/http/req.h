@@ -98,6 +98,9 @@ void req_stream_start(struct req *req, int code, const char *content_type,
                       void (*on_gone)(struct req *req, void *arg), void *arg);
 int req_stream_write(struct req *req, const void *data, size_t len);
 void req_stream_end(struct req *req);
+/* Bytes of the stream written but not yet sent to the client (0 in memory mode): a watch uses it
+ * to notice a client that does not keep up. */
+size_t req_stream_backlog(struct req *req);
 
 /* Async work that will reply later holds the request, and releases it when finished; the request
  * is freed once it is done and no longer held. */

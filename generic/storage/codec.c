@@ -68,17 +68,17 @@ static int find_member(const char *obj, const char *end, const char *name, struc
     const char *p = skip_ws(obj + 1, end);
 
     while (p < end && *p != '}') {
-        const char *k = p, *v;
+        const char *k = p, *kend, *v;
 
-        if (*p != '"' || !(p = skip_string(p, end)))
+        if (*p != '"' || !(kend = skip_string(p, end)))
             return -1;
-        p = skip_ws(p, end);
+        p = skip_ws(kend, end);
         if (p >= end || *p != ':')
             return -1;
         v = skip_ws(p + 1, end);
         if (!(p = skip_value(v, end)))
             return -1;
-        if ((size_t)(p - k) == n + 2 && memcmp(k + 1, name, n) == 0) {
+        if ((size_t)(kend - k) == n + 2 && memcmp(k + 1, name, n) == 0) {
             *val = (struct span){v, p};
             return 1;
         }

@@ -1,11 +1,8 @@
 /* The generic entry points: defaults, dispatch through struct storage_ops, continue tokens. */
-#include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-#include <json-c/json.h>
 
 #include "generic/apis/xalloc.h"
 #include "generic/storage/storage_internal.h"
@@ -59,8 +56,8 @@ void storage_free(struct storage *st)
     st->ops->close(st);
 }
 
-int storage_key_err(struct apierr *err, enum apierr_reason reason, const char *key,
-                    const char *fmt, ...)
+int storage_key_err(struct apierr *err, enum apierr_reason reason, const char *key, const char *fmt,
+                    ...)
 {
     const char *slash = strrchr(key, '/');
     char what[200];
@@ -69,7 +66,7 @@ int storage_key_err(struct apierr *err, enum apierr_reason reason, const char *k
     va_start(ap, fmt);
     vsnprintf(what, sizeof(what), fmt, ap);
     va_end(ap);
-    apierr_set(err, reason, "\"%s\" %s", key, what);
+    apierr_set(err, reason, "\"%s\"%s", key, what);
     apierr_details(err, NULL, NULL, slash ? slash + 1 : key);
     return -1;
 }
@@ -160,8 +157,8 @@ void storage_prefix_range(const char *prefix, struct storage_range *r, char **en
     r->end_len = n;
 }
 
-static int list_page(struct storage *st, const struct storage_list_opts *o,
-                     struct storage_page *pg, char **start_buf, struct apierr *err)
+static int list_page(struct storage *st, const struct storage_list_opts *o, struct storage_page *pg,
+                     char **start_buf, struct apierr *err)
 {
     size_t plen = strlen(o->prefix), slen;
     int64_t rev;

@@ -71,10 +71,10 @@ struct storage_config {
     const char *data_dir; /* sqlite: existing directory; the database is <data_dir>/kube.db */
     const struct storage_codec *codec; /* NULL: storage_json_codec; borrowed for the store's life */
     size_t max_value;                  /* largest stored value; 0: 1.5 MiB (etcd's limit) */
-    long compaction_interval_ms; /* --etcd-compaction-interval; 0: 5 min; < 0: never */
-    long compaction_retain_ms;   /* history always kept; 0: 5 min */
-    unsigned batch_max;          /* writes per group commit before an early commit; 0: 1024 */
-    unsigned watch_queue_max;    /* events queued for one watcher before it is ended; 0: 10000 */
+    long compaction_interval_ms;       /* --etcd-compaction-interval; 0: 5 min; < 0: never */
+    long compaction_retain_ms;         /* history always kept; 0: 5 min */
+    unsigned batch_max;                /* writes per group commit before an early commit; 0: 1024 */
+    unsigned watch_queue_max; /* events queued for a paused watch before it is ended; 0: 10000 */
 };
 
 /* Opens (or, if absent, creates) the store; timers and the commit event run on base (borrowed,
@@ -248,7 +248,8 @@ struct storage_watch *storage_watch(struct storage *st, const struct storage_wat
                                     storage_watch_fn fn, void *arg, struct apierr *err);
 
 /* Flow control: a paused watch queues events (its sink is full); once the queue passes
- * watch_queue_max the watch is ended rather than letting memory grow. */
+ * watch_queue_max the watch is ended rather than letting memory grow. A watch that is not paused
+ * gets its events delivered on the same loop turn as the commit that produced them. */
 void storage_watch_pause(struct storage_watch *w);
 void storage_watch_resume(struct storage_watch *w);
 

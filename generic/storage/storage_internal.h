@@ -98,8 +98,8 @@ void storage_publish(struct storage *st, const struct storage_event *ev);
 void storage_watches_close(struct storage *st);
 
 /* Sets err's message to "<what> \"<key>\"..." style and err->name to key's last segment. */
-int storage_key_err(struct apierr *err, enum apierr_reason reason, const char *key,
-                    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+int storage_key_err(struct apierr *err, enum apierr_reason reason, const char *key, const char *fmt,
+                    ...) __attribute__((format(printf, 4, 5)));
 
 /* Continue tokens (kube's format). encode returns a malloc'd token; decode fills *rev and a
  * malloc'd *start (length *start_len, may contain a trailing NUL) or fails with

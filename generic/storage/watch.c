@@ -3,9 +3,10 @@
  * all). A watcher starting in the past first reads the backend's history in chunks, one chunk
  * per loop turn, and only then takes live events; a watcher whose queue passes its bound while
  * paused is ended instead of growing. */
-#include <event2/event.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include <event2/event.h>
 
 #include "generic/apis/xalloc.h"
 #include "generic/storage/storage_internal.h"
@@ -188,15 +189,16 @@ void storage_publish(struct storage *st, const struct storage_event *ev)
 {
     struct storage_watch *w;
 
-    TAILQ_FOREACH(w, &st->watches, link)
-    {
+    TAILQ_FOREACH(w, &st->watches, link) {
         /* Replaying watchers read this event from history; the rev check drops duplicates. */
         if (w->phase != PH_LIVE || ev->rev <= w->last_rev)
             continue;
         w->last_rev = ev->rev;
         if (!matches(w, ev->key))
             continue;
-        if (w->qlen >= w->st->cfg.watch_queue_max) {
+        /* A running watcher drains its whole queue on the next turn; only one whose sink is
+         * full (paused) can fall behind without bound. */
+        if (w->paused && w->qlen >= w->st->cfg.watch_queue_max) {
             end_watch(w, APIERR_TOO_MANY_REQUESTS, "watcher fell too far behind");
             continue;
         }
@@ -214,21 +216,54 @@ static void deliver_one(struct storage_watch *w, const struct storage_event *ev)
     w->in_callback = 0;
 }
 
+/* Events read from the backend are collected first and delivered after the backend call
+ * returns, so that a callback may use the store (whose statements are busy during the read). */
+struct collect {
+    const struct storage_event **evs;
+    unsigned n, cap;
+};
+
+static void collect_add(struct collect *c, const struct storage_event *ev)
+{
+    if (c->n == c->cap) {
+        c->cap = c->cap ? c->cap * 2 : 32;
+        c->evs = xrealloc(c->evs, c->cap * sizeof(*c->evs));
+    }
+    c->evs[c->n++] = storage_event_ref(ev);
+}
+
+static void collect_release(struct collect *c)
+{
+    unsigned i;
+
+    for (i = 0; i < c->n; i++)
+        storage_event_unref(c->evs[i]);
+    free(c->evs);
+}
+
 static void history_item(void *arg, const struct storage_event *ev)
 {
-    struct storage_watch *w = arg;
+    collect_add(arg, ev);
+}
 
-    if (w->freed || w->phase != PH_REPLAY || ev->rev <= w->last_rev)
-        return;
-    w->last_rev = ev->rev;
-    if (matches(w, ev->key))
-        deliver_one(w, ev);
+static void replay_deliver(struct storage_watch *w, struct collect *c)
+{
+    unsigned i;
+
+    for (i = 0; i < c->n && !w->freed && w->phase == PH_REPLAY; i++) {
+        if (c->evs[i]->rev <= w->last_rev)
+            continue;
+        w->last_rev = c->evs[i]->rev;
+        if (matches(w, c->evs[i]->key))
+            deliver_one(w, c->evs[i]);
+    }
 }
 
 static void replay_chunk(struct storage_watch *w)
 {
     struct storage *st = w->st;
     int64_t upto = st->ops->rev(st);
+    struct collect c = {0};
     struct apierr err = {0};
     int n;
 
@@ -236,11 +271,13 @@ static void replay_chunk(struct storage_watch *w)
         end_watch(w, APIERR_EXPIRED, "too old resource version");
         return;
     }
-    n = st->ops->history(st, &w->range, w->last_rev, upto, CHUNK_ITEMS, history_item, w, &err);
+    n = st->ops->history(st, &w->range, w->last_rev, upto, CHUNK_ITEMS, history_item, &c, &err);
     if (n < 0) {
         end_watch(w, err.reason, err.message);
         return;
     }
+    replay_deliver(w, &c);
+    collect_release(&c);
     if (w->freed || w->phase != PH_REPLAY)
         return;
     if (n < CHUNK_ITEMS) {
@@ -252,18 +289,26 @@ static void replay_chunk(struct storage_watch *w)
 
 static void initial_item(void *arg, const char *key, const char *value, size_t len, int64_t rev)
 {
-    struct storage_watch *w = arg;
-    struct storage_event *ev;
+    struct storage_event *ev = storage_event_new(STORAGE_ADDED, rev, key, value, len, NULL, 0);
 
-    if (w->freed || w->phase != PH_INITIAL)
-        return;
-    free(w->init_next);
-    w->init_next_len = strlen(key) + 1; /* resume after this key */
-    w->init_next = xmalloc(w->init_next_len);
-    memcpy(w->init_next, key, w->init_next_len);
-    ev = storage_event_new(STORAGE_ADDED, rev, key, value, len, NULL, 0);
-    deliver_one(w, ev);
+    collect_add(arg, ev);
     storage_event_unref(ev);
+}
+
+static void initial_deliver(struct storage_watch *w, struct collect *c)
+{
+    unsigned i;
+
+    if (c->n) {
+        const char *last = c->evs[c->n - 1]->key;
+
+        free(w->init_next);
+        w->init_next_len = strlen(last) + 1; /* with the NUL: resume after this key */
+        w->init_next = xmalloc(w->init_next_len);
+        memcpy(w->init_next, last, w->init_next_len);
+    }
+    for (i = 0; i < c->n && !w->freed && w->phase == PH_INITIAL; i++)
+        deliver_one(w, c->evs[i]);
 }
 
 static void initial_done(struct storage_watch *w)
@@ -275,40 +320,39 @@ static void initial_done(struct storage_watch *w)
     schedule(w);
 }
 
-static void initial_key(struct storage_watch *w)
-{
-    struct storage_read rd = {STORAGE_RV_EXACT, w->init_rev};
-    struct storage_obj o = {0};
-    struct apierr err = {0};
-
-    if (w->st->ops->get(w->st, w->key, &rd, &o, &err) == 0)
-        initial_item(w, o.key, o.value, o.len, o.rev);
-    else if (err.reason != APIERR_NOT_FOUND)
-        end_watch(w, err.reason, err.message);
-    storage_obj_release(&o);
-    initial_done(w);
-}
-
 static void initial_chunk(struct storage_watch *w)
 {
     struct storage_page pg = {w->range, {STORAGE_RV_EXACT, w->init_rev}, CHUNK_ITEMS};
     struct storage_page_result res = {0};
+    struct collect c = {0};
     struct apierr err = {0};
+    int rc;
 
-    if (w->exact) {
-        initial_key(w);
-        return;
-    }
     if (w->init_next) {
         pg.range.start = w->init_next;
         pg.range.start_len = w->init_next_len;
     }
-    if (w->st->ops->list(w->st, &pg, initial_item, w, &res, &err) < 0) {
+    if (w->exact) {
+        struct storage_obj o = {0};
+
+        rc = w->st->ops->get(w->st, w->key, &pg.read, &o, &err);
+        if (rc == 0)
+            initial_item(&c, o.key, o.value, o.len, o.rev);
+        storage_obj_release(&o);
+        if (rc < 0 && err.reason == APIERR_NOT_FOUND)
+            rc = 0;
+    } else {
+        rc = w->st->ops->list(w->st, &pg, initial_item, &c, &res, &err);
+        free(res.last_key);
+    }
+    if (rc < 0) {
+        collect_release(&c);
         end_watch(w, err.reason, err.message);
         return;
     }
-    free(res.last_key);
-    if (res.more)
+    initial_deliver(w, &c);
+    collect_release(&c);
+    if (res.more && !w->freed && w->phase == PH_INITIAL)
         schedule(w);
     else
         initial_done(w);

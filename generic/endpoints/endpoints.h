@@ -1,0 +1,15 @@
+/* The REST endpoints of resources: kube's API installer and one handler per verb. */
+#ifndef GENERIC_ENDPOINTS_ENDPOINTS_H
+#define GENERIC_ENDPOINTS_ENDPOINTS_H
+
+#include "generic/apis/apierr.h"
+#include "generic/registry/resource.h"
+
+struct server;
+
+/* Serves gv's resources from s (its storage): claims /api/v1 or /apis/<group>/<version> (and
+ * /apis/<group> for the group's first version) and lists gv in the server's discovery. gv is
+ * borrowed and must outlive s. */
+int endpoint_install(struct server *s, const struct group_version *gv, struct apierr *err);
+
+#endif

@@ -100,9 +100,12 @@ static const struct strategy configmap_strategy = {
     .table_row = configmap_row,
 };
 
+/* One row per resource; strategies, columns and fields of the others live in their own files
+ * (kubeapi_internal.h declares them). Discovery lists them in this order. */
 static const struct resource core_v1_resources[] = {
-    {"namespaces", "Namespace", {"ns"}, RES_STATUS, VERB_ALL & ~VERB_DELETECOLLECTION,
-     &namespace_strategy, .columns = namespace_columns, .fields = namespace_fields},
+    {"namespaces", "Namespace", {"ns"}, RES_STATUS | RES_RETURN_DELETED,
+     VERB_ALL & ~VERB_DELETECOLLECTION, &namespace_strategy, .columns = namespace_columns,
+     .fields = namespace_fields, .name_fn = validation_name_dns_label},
     {"configmaps", "ConfigMap", {"cm"}, RES_NAMESPACED, VERB_ALL, &configmap_strategy,
      .columns = configmap_columns},
     {0},

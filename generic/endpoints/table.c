@@ -110,3 +110,21 @@ void table_add_row(struct json_object *table, const struct resource *r, struct j
         json_object_object_add(row, "object", json_object_get(obj));
     json_object_array_add(rows, row);
 }
+
+void table_cell_str(struct json_object *cells, const char *s)
+{
+    json_object_array_add(cells, json_object_new_string(s ? s : "<none>"));
+}
+
+void table_cell_int(struct json_object *cells, int64_t v)
+{
+    json_object_array_add(cells, json_object_new_int64(v));
+}
+
+void table_cell_age(struct json_object *cells, struct json_object *obj)
+{
+    char age[32];
+
+    table_age(obj, age, sizeof(age));
+    json_object_array_add(cells, json_object_new_string(age));
+}

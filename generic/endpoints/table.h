@@ -3,6 +3,8 @@
 #define GENERIC_ENDPOINTS_TABLE_H
 
 #include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
 
 #include "generic/registry/resource.h"
 
@@ -22,7 +24,11 @@ void table_add_row(struct json_object *table, const struct resource *r, struct j
 /* The cells of obj's row: the strategy's, or NAME and AGE. The caller owns the array. */
 struct json_object *table_cells(const struct resource *r, struct json_object *obj);
 
-/* Helpers for strategies' table_row: Age of an object, and a value or "<none>". */
+/* Helpers for strategies' table_row. table_age writes kube's Age of obj ("5s", "3d");
+ * the cell helpers append one cell: a string (NULL becomes "<none>"), an integer, or the Age. */
 void table_age(struct json_object *obj, char *out, size_t n);
+void table_cell_str(struct json_object *cells, const char *s);
+void table_cell_int(struct json_object *cells, int64_t v);
+void table_cell_age(struct json_object *cells, struct json_object *obj);
 
 #endif

@@ -8,6 +8,7 @@
 #include <stddef.h>
 
 #include "generic/apis/apierr.h"
+#include "generic/apis/validation.h"
 
 struct json_object;
 
@@ -86,6 +87,7 @@ struct resource {
     const struct table_column *columns; /* NULL: NAME and AGE (kube's default table) */
     const char *const *fields;   /* selectable fields beyond metadata.name/namespace, NULL-ended */
     const struct subresource *subresources; /* NULL or ending with a zeroed entry */
+    validation_name_fn *name_fn; /* rule for metadata.name; NULL: a DNS-1123 subdomain */
 };
 
 /* An API group/version and its resources (array ending with a zeroed entry). */

@@ -195,36 +195,28 @@ static int prepare_create(const struct registry *rg, struct json_object *obj, st
     return 0;
 }
 
-/* Runs the resource's defaulting and validation; metadata first, then the strategy. */
+/* Runs the resource's defaulting and validation: the strategy's rules and the common metadata
+ * ones, every problem reported; the message is kube's Invalid wording. */
 static int validate(const struct registry *rg, struct json_object *obj, struct json_object *old,
                     struct apierr *err)
 {
     const struct strategy *s = rg->r->strategy;
-    const char *name = meta_str(obj, "name");
+    validation_name_fn *name_fn = rg->r->name_fn ? rg->r->name_fn : validation_name_dns_subdomain;
+    bool namespaced = (rg->r->flags & RES_NAMESPACED) != 0;
     int rc = 0;
 
     if (s && s->defaults)
         s->defaults(obj);
-    if (!name || !*name)
-        rc = apierr_field(err, "FieldValueRequired", "metadata.name",
-                          "name or generateName is required");
     if (s && !old && s->validate_create && s->validate_create(obj, err) < 0)
         rc = -1;
     if (s && old && s->validate_update && s->validate_update(obj, old, err) < 0)
         rc = -1;
-    if (rc < 0 && err->reason == APIERR_INVALID) {
-        char msg[sizeof(err->message)];
-        size_t len = 0;
-        unsigned i;
-
-        for (i = 0; i < err->ncauses && i < APIERR_MAX_CAUSES && len < sizeof(msg); i++)
-            len += (size_t)snprintf(msg + len, sizeof(msg) - len, "%s%s: %s", i ? ", " : "",
-                                    err->causes[i].field, err->causes[i].message);
-        apierr_set(err, APIERR_INVALID, "%s%s%s \"%s\" is invalid: %s%s%s", rg->r->kind,
-                   rg->gv->group[0] ? "." : "", rg->gv->group, name ? name : "",
-                   err->ncauses > 1 ? "[" : "", msg, err->ncauses > 1 ? "]" : "");
-        apierr_details(err, rg->gv->group, rg->r->kind, name);
-    }
+    if (!old && validation_object_meta(meta_get(obj), namespaced, name_fn, err) < 0)
+        rc = -1;
+    if (old && validation_object_meta_update(meta_get(obj), meta_get(old), err) < 0)
+        rc = -1;
+    if (rc < 0 && err->reason == APIERR_INVALID)
+        validation_finish(err, rg->gv->group, rg->r->kind, meta_str(obj, "name"));
     return rc;
 }
 
@@ -395,10 +387,10 @@ static int build_update(struct update_ctx *c, const struct storage_obj *cur,
     keep_immutable(c->rg, obj, old, c->sub);
     if (c->rg->r->strategy && c->rg->r->strategy->prepare_update)
         c->rg->r->strategy->prepare_update(obj, old);
+    meta_set_str(obj, "resourceVersion", meta_str(old, "resourceVersion") ?: "");
     if (validate(c->rg, obj, old, c->err) < 0)
         goto out;
     bump_generation(c->rg, obj, old);
-    meta_set_str(obj, "resourceVersion", meta_str(old, "resourceVersion") ?: "");
     *same = json_object_equal(obj, old);
     *out = obj;
     obj = NULL;

@@ -37,5 +37,6 @@ struct server *kubeapi_new(const struct server_config *cfg, struct server *deleg
             return NULL;
         }
     }
+    kube_bootstrap_install(s);
     return s;
 }

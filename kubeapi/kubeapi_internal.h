@@ -6,4 +6,9 @@
 
 extern const struct group_version kube_core_v1;
 
+struct server;
+
+/* Registers the post-start hooks that create the system namespaces. */
+void kube_bootstrap_install(struct server *s);
+
 #endif

@@ -231,11 +231,29 @@ static int check_hook(void *arg, char *why, size_t n)
     return -1;
 }
 
+/* The chain answers health for all its servers: the delegates' checks (their post-start hooks,
+ * say) are served here too, as kube merges them into the front server's. */
+static void adopt_delegate_checks(struct server *s)
+{
+    struct server *d;
+    unsigned i;
+
+    for (d = s->delegate; d; d = d->delegate) {
+        for (i = 0; i < d->health.nchecks; i++) {
+            const struct health_check *c = &d->health.checks[i];
+
+            server_add_health_check(s, c->endpoints, c->name, c->fn, c->arg);
+        }
+    }
+}
+
 void server_install_health(struct server *s)
 {
     struct health *h = &s->health;
-    unsigned i, e, n = h->nchecks;
+    unsigned i, e, n;
 
+    adopt_delegate_checks(s);
+    n = h->nchecks;
     for (e = 0; e < NENDPOINTS; e++)
         server_handle(s, endpoints[e].path, serve_endpoint, route_arg(s, e, 0));
     h->installed = 1;
@@ -266,6 +284,8 @@ void server_run_poststart_hooks(struct server *s)
 {
     unsigned i;
 
+    if (s->delegate)
+        server_run_poststart_hooks(s->delegate);
     for (i = 0; i < s->health.nhooks; i++) {
         struct poststart_hook *hook = s->health.hooks[i];
 

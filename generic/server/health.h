@@ -22,13 +22,15 @@ typedef int (*health_fn)(void *arg, char *why, size_t n);
  * /<endpoint>/<name>. */
 void server_add_health_check(struct server *s, unsigned mask, const char *name, health_fn fn,
                              void *arg);
-/* Installs /healthz, /livez and /readyz (with the ping, log and shutdown checks) in the mux. */
+/* Installs /healthz, /livez and /readyz (with the ping, log and shutdown checks) in the mux;
+ * the checks its delegates have by then are served as well. */
 void server_install_health(struct server *s);
 
 /* A post-start hook runs once the server listens; until it has run, the check
  * "poststarthook/<name>" fails on every endpoint. */
 void server_add_poststart_hook(struct server *s, const char *name, void (*fn)(void *arg),
                                void *arg);
+/* Runs the hooks of s's delegates (deepest first), then its own; each hook runs once. */
 void server_run_poststart_hooks(struct server *s);
 
 /* From now on /readyz fails its "shutdown" check. */

@@ -38,5 +38,6 @@ struct server *kubeapi_new(const struct server_config *cfg, struct server *deleg
         }
     }
     kube_bootstrap_install(s);
+    kube_namespace_controller_install(s);
     return s;
 }

@@ -11,4 +11,13 @@ struct server;
 /* Registers the post-start hooks that create the system namespaces. */
 void kube_bootstrap_install(struct server *s);
 
+/* Namespace lifecycle (kubeapi/namespaces.c): the strategy hooks, the /finalize subresource and
+ * the controller that empties deleted namespaces and gives each a default ServiceAccount. */
+struct json_object;
+struct req;
+int namespace_keep_deleting(struct json_object *obj);
+void namespace_prepare_update(struct json_object *obj, struct json_object *old);
+void namespace_serve_finalize(struct req *req, void *ctx);
+void kube_namespace_controller_install(struct server *s);
+
 #endif

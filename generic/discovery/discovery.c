@@ -53,6 +53,15 @@ void discovery_remove(struct discovery *d, const struct group_version *gv)
     }
 }
 
+void discovery_each(const struct discovery *d, void (*fn)(void *arg, const struct group_version *gv),
+                    void *arg)
+{
+    unsigned i;
+
+    for (i = 0; i < d->n; i++)
+        fn(arg, d->gvs[i]);
+}
+
 static struct json_object *verbs_json(unsigned verbs)
 {
     struct json_object *a = json_object_new_array();

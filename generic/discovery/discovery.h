@@ -19,6 +19,10 @@ void discovery_free(struct discovery *d);
 void discovery_add(struct discovery *d, const struct group_version *gv);
 void discovery_remove(struct discovery *d, const struct group_version *gv);
 
+/* Calls fn for every served group version, in the order they were added. */
+void discovery_each(const struct discovery *d, void (*fn)(void *arg, const struct group_version *gv),
+                    void *arg);
+
 /* Installs /api and /apis in s's mux. */
 void discovery_install(struct discovery *d, struct server *s);
 

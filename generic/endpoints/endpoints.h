@@ -4,6 +4,7 @@
 
 #include "generic/apis/apierr.h"
 #include "generic/registry/resource.h"
+#include "generic/registry/store.h"
 
 struct server;
 
@@ -11,5 +12,10 @@ struct server;
  * /apis/<group> for the group's first version) and lists gv in the server's discovery. gv is
  * borrowed and must outlive s. */
 int endpoint_install(struct server *s, const struct group_version *gv, struct apierr *err);
+
+/* For subresource handlers (struct subresource.serve, given the request context ctx): an update
+ * of the object the URL names, with fn building the new object from the current one; fn's arg is
+ * the decoded request body. Honours dryRun and answers once the write is durable. */
+void endpoint_update_with(void *ctx, registry_mutate_fn fn);
 
 #endif

@@ -19,6 +19,19 @@ static void method_not_allowed(struct req *req)
              "the server does not allow this method on the requested resource");
 }
 
+static unsigned verb_bit(const char *verb)
+{
+    static const char *const names[] = {"get",   "list",  "watch",  "create",
+                                        "update", "patch", "delete", "deletecollection"};
+    unsigned i;
+
+    for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+        if (strcmp(verb, names[i]) == 0)
+            return 1u << i;
+    }
+    return 0;
+}
+
 /* Which handler serves the request's verb, given what the resource allows. */
 static void dispatch(struct rest *c)
 {
@@ -93,7 +106,7 @@ static void serve_resource(struct req *req, struct installed *in)
     c->name = ri->name;
     c->sub = ri->subresource;
     if (sr && !builtin) {
-        if (!sr->serve)
+        if (!sr->serve || !(sr->verbs & verb_bit(ri->verb)))
             method_not_allowed(req);
         else
             sr->serve(req, c);

@@ -10,6 +10,7 @@
 
 #include "generic/apis/meta.h"
 #include "generic/apis/xalloc.h"
+#include "generic/endpoints/endpoints.h"
 #include "generic/endpoints/rest.h"
 
 void rest_fail(struct rest *c, struct apierr *err)
@@ -145,6 +146,7 @@ void rest_create(struct rest *c)
     rest_reply_when_durable(c, 201);
 }
 
+
 static int replace_with_body(void *arg, struct json_object *cur, struct json_object **obj,
                              struct apierr *err)
 {
@@ -154,7 +156,7 @@ static int replace_with_body(void *arg, struct json_object *cur, struct json_obj
     return 0;
 }
 
-void rest_update(struct rest *c)
+static void update_with(struct rest *c, registry_mutate_fn fn)
 {
     struct registry_write w = {.ns = c->ns};
     struct apierr err = {0};
@@ -168,11 +170,21 @@ void rest_update(struct rest *c)
     if (!obj)
         return;
     w.dry_run = c->dry_run;
-    if (registry_update(&c->rg, &w, c->name, c->sub, replace_with_body, obj, &c->out, &err) < 0) {
+    if (registry_update(&c->rg, &w, c->name, c->sub, fn, obj, &c->out, &err) < 0) {
         rest_fail(c, &err);
         return;
     }
     rest_reply_when_durable(c, 200);
+}
+
+void endpoint_update_with(void *ctx, registry_mutate_fn fn)
+{
+    update_with(ctx, fn);
+}
+
+void rest_update(struct rest *c)
+{
+    update_with(c, replace_with_body);
 }
 
 /* DeleteOptions from the body (optional) and the query. */

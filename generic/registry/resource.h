@@ -51,7 +51,8 @@ struct strategy {
     /* Drops or resets what a client may not set on create (e.g. status); obj is the new
      * object. */
     void (*prepare_create)(struct json_object *obj);
-    /* The same for update; old is the stored object (borrowed). */
+    /* The same for an update of the resource itself (not of a subresource); old is the stored
+     * object (borrowed). */
     void (*prepare_update)(struct json_object *obj, struct json_object *old);
     /* Validation reports every problem as field causes (apierr_field); returns 0 or -1. */
     int (*validate_create)(struct json_object *obj, struct apierr *err);
@@ -62,6 +63,11 @@ struct strategy {
     /* The value of a selectable field (beyond metadata.name/metadata.namespace) as a string,
      * written to buf; returns 0, or -1 if the field is not selectable for this resource. */
     int (*field_value)(struct json_object *obj, const char *field, char *buf, size_t n);
+    /* Asked when obj is to be deleted, and again after each update of an object already being
+     * deleted: returns 1 to keep it for now (after marking it, e.g. a namespace turns
+     * Terminating until its spec.finalizers are done), 0 to let it go. Objects with
+     * metadata.finalizers are kept regardless. */
+    int (*keep_deleting)(struct json_object *obj);
 };
 
 /* A subresource beyond status and scale (namespaces/finalize, serviceaccounts/token, ...), served

@@ -385,8 +385,8 @@ static int build_update(struct update_ctx *c, const struct storage_obj *cur,
         check_preconditions(c, obj, old, cur->rev) < 0)
         goto out;
     keep_immutable(c->rg, obj, old, c->sub);
-    if (c->rg->r->strategy && c->rg->r->strategy->prepare_update)
-        c->rg->r->strategy->prepare_update(obj, old);
+    if (!c->sub[0] && c->rg->r->strategy && c->rg->r->strategy->prepare_update)
+        c->rg->r->strategy->prepare_update(obj, old); /* the main resource's rules only */
     meta_set_str(obj, "resourceVersion", meta_str(old, "resourceVersion") ?: "");
     if (validate(c->rg, obj, old, c->err) < 0)
         goto out;
@@ -456,11 +456,12 @@ static int finish_pending_delete(const struct registry *rg, const char *key,
 
     pending = obj && meta_str(obj, "deletionTimestamp") &&
               (!(fin = obj_get(obj, "metadata.finalizers")) ||
-               !json_object_is_type(fin, json_type_array) || json_object_array_length(fin) == 0);
+               !json_object_is_type(fin, json_type_array) || json_object_array_length(fin) == 0) &&
+              !(rg->r->strategy && rg->r->strategy->keep_deleting &&
+                rg->r->strategy->keep_deleting(obj));
     json_object_put(obj);
     if (!pending)
         return 0;
-    (void)rg;
     if (storage_delete(rg->st, key, &pre, NULL, &rev, err) < 0)
         return -1;
     return 0;
@@ -520,21 +521,26 @@ static int delete_check(void *arg, const struct storage_obj *cur, struct apierr 
     return rc;
 }
 
-static int has_finalizers(struct json_object *obj)
+/* Is obj kept when deleted: metadata.finalizers, or the resource's own reason? The hook may mark
+ * obj; the caller only asks. */
+static int kept(const struct registry *rg, struct json_object *obj)
 {
     struct json_object *f = obj_get(obj, "metadata.finalizers");
 
-    return f && json_object_is_type(f, json_type_array) && json_object_array_length(f) > 0;
+    if (f && json_object_is_type(f, json_type_array) && json_object_array_length(f) > 0)
+        return 1;
+    return rg->r->strategy && rg->r->strategy->keep_deleting && obj &&
+           rg->r->strategy->keep_deleting(obj);
 }
 
 /* Marks an object with finalizers as being deleted; the last finalizer's removal deletes it. */
 static int mark_cb(void *arg, const struct storage_obj *cur, char **value, size_t *len,
                    struct apierr *err)
 {
+    const struct registry *rg = arg;
     struct json_object *obj = json_tokener_parse(cur->value);
     char now[32];
 
-    (void)arg;
     if (!obj)
         return apierr_set(err, APIERR_INTERNAL, "stored object is not valid JSON");
     if (!meta_str(obj, "deletionTimestamp")) {
@@ -543,6 +549,8 @@ static int mark_cb(void *arg, const struct storage_obj *cur, char **value, size_
         json_object_object_add(meta_ensure(obj), "deletionGracePeriodSeconds",
                                json_object_new_int(0));
     }
+    if (rg->r->strategy && rg->r->strategy->keep_deleting)
+        rg->r->strategy->keep_deleting(obj);
     *value = serialize(obj, len);
     json_object_put(obj);
     return 0;
@@ -560,7 +568,7 @@ static int delete_dry_run(const struct registry *rg, const char *key, struct del
         return -1;
     }
     obj = json_tokener_parse(out->value);
-    *deleted = !has_finalizers(obj);
+    *deleted = !kept(rg, obj);
     json_object_put(obj);
     return 0;
 }
@@ -584,11 +592,11 @@ int registry_delete(const struct registry *rg, const struct registry_write *w, c
         rc = -1;
     else {
         obj = json_tokener_parse(cur.value);
-        fin = has_finalizers(obj);
+        fin = kept(rg, obj);
         json_object_put(obj);
         storage_obj_release(&cur);
         *deleted = !fin;
-        rc = fin ? storage_update(rg->st, key, &pre, 0, mark_cb, NULL, out, err)
+        rc = fin ? storage_update(rg->st, key, &pre, 0, mark_cb, (void *)rg, out, err)
                  : storage_delete(rg->st, key, &pre, out, NULL, err);
     }
     if (rc < 0 && err->reason == APIERR_NOT_FOUND) {

@@ -36,9 +36,12 @@ void server_free(struct server *s)
     routes_release(s->exact, s->nexact);
     routes_release(s->prefixes, s->nprefixes);
     health_release(&s->health);
-    while (s->nadopted)
-        free(s->adopted[--s->nadopted]);
-    free(s->adopted);
+    while (s->ndeferred) {
+        struct server_deferred *d = &s->deferred[--s->ndeferred];
+
+        d->fn(d->arg);
+    }
+    free(s->deferred);
     free(s->name);
     free(s);
 }
@@ -81,10 +84,15 @@ static void route_add(struct route **routes, unsigned *n, const char *path, hand
     (*n)++;
 }
 
+void server_defer(struct server *s, void (*fn)(void *), void *arg)
+{
+    s->deferred = xrealloc(s->deferred, (s->ndeferred + 1) * sizeof(*s->deferred));
+    s->deferred[s->ndeferred++] = (struct server_deferred){fn, arg};
+}
+
 void server_adopt(struct server *s, void *p)
 {
-    s->adopted = xrealloc(s->adopted, (s->nadopted + 1) * sizeof(*s->adopted));
-    s->adopted[s->nadopted++] = p;
+    server_defer(s, free, p);
 }
 
 void server_add_api(struct server *s, const char *root, handler_fn fn, void *arg)

@@ -38,6 +38,9 @@ struct openapi *server_openapi(const struct server *s);
 
 /* The server takes p and frees it (free()) when it is freed. */
 void server_adopt(struct server *s, void *p);
+/* fn(arg) runs when the server is freed (last registered first), before its storage closes:
+ * controllers stop their watches and timers there. */
+void server_defer(struct server *s, void (*fn)(void *), void *arg);
 
 /* Registers an API root of the resource container ("/api/v1", "/apis/apps"): it claims the path
  * equal to root and every path below root + "/". */

@@ -49,8 +49,11 @@ struct server {
     struct route *apis, *exact, *prefixes;
     unsigned napis, nexact, nprefixes;
     struct health health;
-    void **adopted;
-    unsigned nadopted;
+    struct server_deferred {
+        void (*fn)(void *);
+        void *arg;
+    } *deferred;
+    unsigned ndeferred;
 };
 
 void health_init(struct health *h);

@@ -75,9 +75,10 @@ int validation_annotations(struct json_object *annotations, const char *field, s
 int validation_object_meta(struct json_object *meta, bool namespaced, validation_name_fn *name_fn,
                            struct apierr *err);
 
-/* The update half (kube's ValidateObjectMetaAccessorUpdate): name, namespace and uid are
- * immutable, resourceVersion must be set, generation may not go down, then labels, annotations,
- * ownerReferences and finalizers of meta. Returns 0 or -1. */
+/* The update half (kube's ValidateObjectMetaAccessorUpdate): no finalizer may be added while old
+ * is being deleted, resourceVersion must be set, generation may not go down, name, namespace and
+ * uid are immutable, then labels, annotations and ownerReferences of meta. kube's update also runs
+ * validation_object_meta (with path-segment names) on the new object. Returns 0 or -1. */
 int validation_object_meta_update(struct json_object *meta, struct json_object *old,
                                   struct apierr *err);
 

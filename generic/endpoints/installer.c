@@ -32,6 +32,20 @@ static unsigned verb_bit(const char *verb)
     return 0;
 }
 
+static void serve_scale(struct rest *c)
+{
+    const char *verb = c->req->info.verb;
+
+    if (strcmp(verb, "get") == 0)
+        rest_scale_get(c);
+    else if (strcmp(verb, "update") == 0)
+        rest_scale_update(c);
+    else if (strcmp(verb, "patch") == 0)
+        rest_scale_patch(c);
+    else
+        method_not_allowed(c->req);
+}
+
 /* Which handler serves the request's verb, given what the resource allows. */
 static void dispatch(struct rest *c)
 {
@@ -52,8 +66,16 @@ static void dispatch(struct rest *c)
     unsigned allowed = c->rg.r->verbs;
     size_t i;
 
+    if (strcmp(c->sub, "scale") == 0) {
+        serve_scale(c);
+        return;
+    }
     if (c->sub[0]) /* subresources answer get, update and patch */
         allowed &= VERB_GET | VERB_UPDATE | VERB_PATCH;
+    if (c->name[0]) /* POST names no object; PUT, PATCH and DELETE name one */
+        allowed &= ~VERB_CREATE;
+    else
+        allowed &= ~(VERB_UPDATE | VERB_PATCH);
     for (i = 0; i < sizeof(verbs) / sizeof(verbs[0]); i++) {
         if (strcmp(c->req->info.verb, verbs[i].verb) != 0)
             continue;

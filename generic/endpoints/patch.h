@@ -22,10 +22,10 @@
 
 #include "generic/apis/apierr.h"
 
-#define PATCH_MAX_OPERATIONS 10000           /* kube's maxJSONPatchOperations */
-#define PATCH_MAX_DEPTH      100             /* nesting of a patch, or of what a patch builds */
+#define PATCH_MAX_OPERATIONS 10000             /* kube's maxJSONPatchOperations */
+#define PATCH_MAX_DEPTH      30 /* nesting of a patch or its result: under json-c's 32, so it parses again */
 #define PATCH_MAX_COPY_BYTES (3 * 1024 * 1024) /* kube's JSONPatchMaxCopyBytes default */
-#define SMP_MAX_LIST_ITEMS   4096            /* merge lists are merged in quadratic time */
+#define SMP_MAX_LIST_ITEMS   4096              /* merge lists are merged in quadratic time */
 
 /* The message kube gives every 422 it makes with NewGenericServerResponse. */
 #define PATCH_INVALID_MESSAGE "the server rejected our request due to an error in our request"
@@ -37,13 +37,14 @@
  *   value of type jsonpatch.Patch");
  * - more than PATCH_MAX_OPERATIONS operations: APIERR_TOO_LARGE;
  * - an operation that does not apply (failed test, missing path, bad index, unknown op,
- *   copies beyond PATCH_MAX_COPY_BYTES, a result nested deeper than PATCH_MAX_DEPTH):
+ *   copies beyond PATCH_MAX_COPY_BYTES, a result nested deeper than PATCH_MAX_DEPTH, or a
+ *   patch that would shift or walk more than 2^28 array elements and nodes in all):
  *   APIERR_INVALID with PATCH_INVALID_MESSAGE and no causes, exactly as kube answers.
+ * A "copy" whose "from" member is absent fails (json-patch v4 would add null).
  * As in kube (json-patch v4): the whole-document pointer "" is never found, negative array
  * indices count from the end, "replace" of a missing object member adds it, "add" with no
  * "value" adds null, and a "null" body is an empty patch. */
-int patch_json_apply(struct json_object **doc, const char *patch, size_t len,
-                     struct apierr *err);
+int patch_json_apply(struct json_object **doc, const char *patch, size_t len, struct apierr *err);
 
 /* RFC 7386 MergePatch(*target, patch) itself, for any JSON values: an object patch merges
  * member by member (null deletes, objects recurse, anything else replaces), any other patch

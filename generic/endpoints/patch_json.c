@@ -342,7 +342,6 @@ static int apply_op(struct apply *a, struct json_object *op)
     return -1; /* "Unexpected kind" */
 }
 
-
 static int syntax_error(struct json_tokener *tok, const char *s, size_t len, struct apierr *err)
 {
     size_t at = json_tokener_get_parse_end(tok);
@@ -416,8 +415,7 @@ static int check_shape(struct json_object *ops, struct apierr *err)
     return 0;
 }
 
-int patch_json_apply(struct json_object **doc, const char *patch, size_t len,
-                     struct apierr *err)
+int patch_json_apply(struct json_object **doc, const char *patch, size_t len, struct apierr *err)
 {
     struct json_object *ops;
     struct apply a = {0};

@@ -1,6 +1,7 @@
 /* Strategic merge patch, applied as k8s.io/apimachinery's strategicpatch does on the server
  * (mergeMap with MergeParallelList and IgnoreUnmatchedNulls). The schema says, per field,
  * whether a list merges and by which key; without it a field merges like JSON merge patch. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -87,8 +88,8 @@ static int bad_arg(struct smp *m, struct json_object *v)
                       patch_go_type(v));
 }
 
-static const struct smp_schema *lookup(struct smp *m, const struct smp_schema *s,
-                                       const char *name, struct smp_field_info *info)
+static const struct smp_schema *lookup(struct smp *m, const struct smp_schema *s, const char *name,
+                                       struct smp_field_info *info)
 {
     memset(info, 0, sizeof(*info));
     if (m->ops == NULL || m->ops->field == NULL || s == NULL)
@@ -114,8 +115,8 @@ static struct json_object *key_value(struct json_object *item, const char *key)
 /* Whether two list items are the same item: equal merge key values, or equal scalars. */
 static int same_item(struct json_object *a, struct json_object *b, const char *key)
 {
-    if (key && (!json_object_is_type(a, json_type_object) ||
-                !json_object_is_type(b, json_type_object)))
+    if (key &&
+        (!json_object_is_type(a, json_type_object) || !json_object_is_type(b, json_type_object)))
         return 0;
     return scalar_eq(key_value(a, key), key_value(b, key));
 }
@@ -180,8 +181,7 @@ static void partition(struct json_object *merged, struct json_object *order,
 /* Orders merged: the items order names keep its order, the others keep the server's, and a
  * server-only item goes before a named one only when the server had it earlier. */
 static struct json_object *order_items(struct json_object *merged, struct json_object *order,
-                                       struct json_object *server, size_t nserver,
-                                       const char *key)
+                                       struct json_object *server, size_t nserver, const char *key)
 {
     size_t n = json_object_array_length(merged), nin, nout, i = 0, j = 0, li, ri;
     struct ranked *in = xcalloc(n + 1, sizeof(*in)), *out = xcalloc(n + 1, sizeof(*out));
@@ -209,8 +209,7 @@ static int merge_map(struct smp *m, struct json_object **o, struct json_object *
                      const struct smp_schema *s, int depth);
 
 /* kube's sliceElementType: every item of both lists has one kind, and it is not a list. */
-static int element_kind(struct smp *m, struct json_object *a, struct json_object *b,
-                        enum kind *out)
+static int element_kind(struct smp *m, struct json_object *a, struct json_object *b, enum kind *out)
 {
     struct json_object *lists[2] = {a, b};
     size_t i, n, l;
@@ -273,8 +272,8 @@ static int special_items(struct smp *m, struct json_object *work, struct json_ob
             return apierr_set(m->err, APIERR_INTERNAL,
                               "merging lists cannot yet be specified in the patch");
         } else if (strcmp(what, "delete") != 0) {
-            return apierr_set(m->err, APIERR_INTERNAL, "unknown patch type: %s in map: %s",
-                              show(d), show(item));
+            return apierr_set(m->err, APIERR_INTERNAL, "unknown patch type: %s in map: %s", show(d),
+                              show(item));
         } else if (!json_object_object_get_ex(item, key, &kv)) {
             return no_merge_key(m, item, key);
         } else {
@@ -405,8 +404,8 @@ static int list_value(struct smp *m, struct json_object *cur, struct json_object
         *out = patch_copy(p);
         return 0;
     }
-    *out = json_object_is_type(cur, json_type_array) ? json_object_get(cur)
-                                                       : json_object_new_array();
+    *out =
+        json_object_is_type(cur, json_type_array) ? json_object_get(cur) : json_object_new_array();
     if (merge_list(m, out, p, info, s, depth + 1) == 0)
         return 0;
     json_object_put(*out);
@@ -440,8 +439,12 @@ static int check_order(struct smp *m, struct json_object *pl, struct json_object
         i += same_item(item, json_object_array_get_idx(order, j), key);
         j++;
     }
-    for (; i < np && has_directive(json_object_array_get_idx(pl, i), &d);)
-        i++;
+    for (; no > 0 && i < np; i++) {
+        item = json_object_array_get_idx(pl, i);
+        if (!key || !has_directive(item, &d) || !json_object_is_type(d, json_type_string) ||
+            strcmp(json_object_get_string(d), "delete") != 0)
+            break; /* deletions are left out of the comparison */
+    }
     if (i < np && no > 0)
         return apierr_set(m->err, APIERR_INTERNAL,
                           "The order in patch list:\n%s\n doesn't match %s list:\n%s\n", show(pl),
@@ -470,8 +473,8 @@ static int ordered_merge(struct smp *m, struct json_object *cur, struct json_obj
 
 /* Applies one "$setElementOrder/<field>": merges the field's list and orders the result. */
 static int set_order(struct smp *m, struct json_object *o, struct json_object *p,
-                     const char *directive, struct json_object *order,
-                     const struct smp_schema *s, int depth)
+                     const char *directive, struct json_object *order, const struct smp_schema *s,
+                     int depth)
 {
     struct json_object *cur = NULL, *pl = NULL, *merged, *res;
     const char *field = directive + strlen(SET_ORDER) + 1, *key;
@@ -480,7 +483,8 @@ static int set_order(struct smp *m, struct json_object *o, struct json_object *p
     enum kind k = K_NULL;
 
     if (directive[strlen(SET_ORDER)] != '/')
-        return apierr_set(m->err, APIERR_BAD_REQUEST, "invalid patch format of setElementOrder list");
+        return apierr_set(m->err, APIERR_BAD_REQUEST,
+                          "invalid patch format of setElementOrder list");
     if (!json_object_is_type(order, json_type_array))
         return bad_arg(m, order);
     if (json_object_object_get_ex(o, field, &cur) && !json_object_is_type(cur, json_type_array))
@@ -538,7 +542,8 @@ static int listed(struct json_object *list, const char *name)
 
     for (i = 0; i < n; i++) {
         v = json_object_array_get_idx(list, i);
-        if (json_object_is_type(v, json_type_string) && strcmp(json_object_get_string(v), name) == 0)
+        if (json_object_is_type(v, json_type_string) &&
+            strcmp(json_object_get_string(v), name) == 0)
             return 1;
     }
     return 0;
@@ -728,7 +733,8 @@ int patch_strategic_apply(struct json_object **doc, struct json_object *patch,
         return apierr_set(err, APIERR_BAD_REQUEST,
                           "json: cannot unmarshal %s into Go value of type map[string]interface {}",
                           patch_go_type(patch));
-    work = json_object_is_type(*doc, json_type_object) ? patch_copy(*doc) : json_object_new_object();
+    work =
+        json_object_is_type(*doc, json_type_object) ? patch_copy(*doc) : json_object_new_object();
     if (merge_map(&m, &work, patch, root, 0) < 0) {
         json_object_put(work);
         return -1;

@@ -23,6 +23,10 @@ struct rest {
     struct storage_obj out; /* the object a write answers with */
     int code;               /* its status code */
     bool raw;               /* out is a Status, sent as it is rather than negotiated */
+    int patch_type;         /* PATCH: the kind of patch (rest_patch.c) */
+    struct json_object *patch; /* PATCH: the decoded merge or strategic patch (arena's) */
+    const char *schema_kind;   /* PATCH: the kind whose schema guides a strategic patch; NULL
+                                  for none */
 };
 
 void rest_get(struct rest *c);
@@ -33,6 +37,17 @@ void rest_update(struct rest *c);
 void rest_patch(struct rest *c);
 void rest_delete(struct rest *c);
 void rest_delete_collection(struct rest *c);
+void rest_scale_get(struct rest *c);
+void rest_scale_update(struct rest *c);
+void rest_scale_patch(struct rest *c);
+
+/* PATCH in two steps, for handlers that patch something else than the stored object (the
+ * scale subresource): check dryRun and the patch type and decode the patch (answering and
+ * returning -1 on a bad request); then apply it to doc (borrowed), giving a new object in *out
+ * (an unshared copy the caller owns). arg is the struct rest. */
+int rest_patch_prepare(struct rest *c);
+int rest_patch_object(void *arg, struct json_object *doc, struct json_object **out,
+                      struct apierr *err);
 
 /* Parses ?labelSelector and ?fieldSelector (fields limited to the resource's); the caller
  * frees both (even on failure). */

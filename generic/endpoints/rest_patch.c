@@ -99,74 +99,68 @@ static const struct smp_schema *smp_field(const struct smp_schema *s, const char
 
 static const struct smp_schema_ops smp_ops = {.field = smp_field};
 
-struct patch_ctx {
-    struct rest *c;
-    enum patch_type type;
-    struct json_object *patch; /* decoded merge/strategic patch */
-};
-
-static int apply_patch(void *arg, struct json_object *cur, struct json_object **obj,
-                       struct apierr *err)
+/* Applies the request's patch to doc (borrowed); *out is an unshared copy of the result. */
+int rest_patch_object(void *arg, struct json_object *doc, struct json_object **out,
+                      struct apierr *err)
 {
-    struct patch_ctx *p = arg;
-    struct rest *c = p->c;
-    struct json_object *doc = json_object_get(cur);
+    struct rest *c = arg;
+    struct json_object *res = json_object_get(doc);
     struct smp_ctx ctx = {server_openapi(c->s), c->rg.gv->group, c->rg.gv->version,
                           c->req->arena};
     int rc;
 
-    if (p->type == PATCH_JSON)
-        rc = patch_json_apply(&doc, c->req->body, c->req->body_len, err);
-    else if (p->type == PATCH_MERGE)
-        rc = patch_merge_apply(&doc, p->patch, err);
+    if (c->patch_type == PATCH_JSON)
+        rc = patch_json_apply(&res, c->req->body, c->req->body_len, err);
+    else if (c->patch_type == PATCH_MERGE)
+        rc = patch_merge_apply(&res, c->patch, err);
     else
         rc = patch_strategic_apply(
-            &doc, p->patch, &smp_ops,
-            ctx.oa ? node(&ctx, openapi_schema(ctx.oa, ctx.group, ctx.version, c->rg.r->kind))
-                   : NULL,
+            &res, c->patch, &smp_ops,
+            ctx.oa && c->schema_kind
+                ? node(&ctx, openapi_schema(ctx.oa, ctx.group, ctx.version, c->schema_kind))
+                : NULL,
             err);
     if (rc < 0) {
-        json_object_put(doc);
+        json_object_put(res);
         return -1;
     }
-    /* the result may share members with cur, which the store still compares against: the
-     * store edits its own copy */
-    *obj = NULL;
-    rc = json_object_deep_copy(doc, obj, NULL);
-    json_object_put(doc);
-    if (rc < 0 || !*obj)
+    /* the result may share members with doc, which the store still compares against */
+    *out = NULL;
+    rc = json_object_deep_copy(res, out, NULL);
+    json_object_put(res);
+    if (rc < 0 || !*out)
         return apierr_set(err, APIERR_INTERNAL, "cannot copy the patched object");
     return 0;
 }
 
-static int decode_patch(struct patch_ctx *p, struct apierr *err)
+static int decode_patch(struct rest *c, struct apierr *err)
 {
-    struct req *req = p->c->req;
+    struct req *req = c->req;
     struct json_tokener *tok;
 
-    if (p->type == PATCH_JSON)
+    if (c->patch_type == PATCH_JSON)
         return 0; /* parsed by patch_json_apply */
     tok = json_tokener_new();
-    p->patch = json_tokener_parse_ex(tok, req->body, (int)req->body_len);
+    c->patch = json_tokener_parse_ex(tok, req->body, (int)req->body_len);
     if (json_tokener_get_error(tok) != json_tokener_success ||
         json_tokener_get_parse_end(tok) < req->body_len) {
-        json_object_put(p->patch);
-        p->patch = NULL;
+        json_object_put(c->patch);
+        c->patch = NULL;
         apierr_set(err, APIERR_BAD_REQUEST, "error decoding patch: %s",
                    json_tokener_error_desc(json_tokener_get_error(tok)));
         json_tokener_free(tok);
         return -1;
     }
     json_tokener_free(tok);
-    arena_adopt_json(req->arena, p->patch);
+    arena_adopt_json(req->arena, c->patch);
     return 0;
 }
 
-static int check_type(struct patch_ctx *p, struct apierr *err)
+static int check_type(struct rest *c, struct apierr *err)
 {
-    p->type = patch_type(req_header(p->c->req, "Content-Type"));
-    if (p->type == PATCH_NONE || p->type == PATCH_APPLY ||
-        (p->type == PATCH_STRATEGIC && !server_openapi(p->c->s)))
+    c->patch_type = patch_type(req_header(c->req, "Content-Type"));
+    if (c->patch_type == PATCH_NONE || c->patch_type == PATCH_APPLY ||
+        (c->patch_type == PATCH_STRATEGIC && !server_openapi(c->s)))
         return apierr_set(err, APIERR_UNSUPPORTED_MEDIA_TYPE,
                           "the body of the request was in an unknown format - accepted media "
                           "types include: application/json-patch+json, "
@@ -174,10 +168,8 @@ static int check_type(struct patch_ctx *p, struct apierr *err)
     return 0;
 }
 
-void rest_patch(struct rest *c)
+int rest_patch_prepare(struct rest *c)
 {
-    struct patch_ctx p = {.c = c};
-    struct registry_write w = {.ns = c->ns};
     struct apierr err = {0};
     const char *dry = req_query_param(c->req, "dryRun");
 
@@ -185,12 +177,32 @@ void rest_patch(struct rest *c)
         apierr_set(&err, APIERR_BAD_REQUEST,
                    "dryRun: Unsupported value: \"%s\": supported values: \"All\"", dry);
         rest_fail(c, &err);
-        return;
+        return -1;
     }
     c->dry_run = dry && *dry;
+    if (check_type(c, &err) < 0 || decode_patch(c, &err) < 0) {
+        rest_fail(c, &err);
+        return -1;
+    }
+    return 0;
+}
+
+static int patch_stored(void *arg, struct json_object *cur, struct json_object **obj,
+                        struct apierr *err)
+{
+    return rest_patch_object(arg, cur, obj, err);
+}
+
+void rest_patch(struct rest *c)
+{
+    struct registry_write w = {.ns = c->ns};
+    struct apierr err = {0};
+
+    c->schema_kind = c->rg.r->kind;
+    if (rest_patch_prepare(c) < 0)
+        return;
     w.dry_run = c->dry_run;
-    if (check_type(&p, &err) < 0 || decode_patch(&p, &err) < 0 ||
-        registry_update(&c->rg, &w, c->name, c->sub, apply_patch, &p, &c->out, &err) < 0) {
+    if (registry_update(&c->rg, &w, c->name, c->sub, patch_stored, c, &c->out, &err) < 0) {
         rest_fail(c, &err);
         return;
     }

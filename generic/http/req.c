@@ -142,6 +142,10 @@ static void conn_closed(struct evhttp_connection *conn, void *arg)
     struct req *req = arg;
 
     (void)conn;
+    /* On EOF evhttp detaches a request still being answered from its connection and leaves
+     * it to us (it would free it when the reply ends); it frees those still attached. */
+    if (req->ev && !evhttp_request_get_connection(req->ev))
+        evhttp_request_free(req->ev);
     req->ev = NULL;
     req->gone = true;
     if (req->on_gone)

@@ -77,6 +77,8 @@ stop_server() {
     wait "$SERVER_PID"
     STOP_RC=$?
     SERVER_PID=
+    # a sanitizer report (a leak, say) makes the exit status non-zero
+    [ "$STOP_RC" -eq 0 ] || fail "the server exited with status $STOP_RC after SIGTERM"
     return 0
 }
 
@@ -99,6 +101,7 @@ expect_eq() {
 finish() {
     if [ "$FAILED" -ne 0 ]; then
         echo "--- server log (tail) ---" >&2
+        grep -v "access method" "$TMPROOT/server.log" | grep -A14 "Direct leak" >&2
         tail -40 "$TMPROOT/server.log" >&2
         exit 1
     fi

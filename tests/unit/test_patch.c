@@ -66,7 +66,8 @@ static const struct {
      "{\"foo\":\"bar\"}"},
     {"{\"foo\":[\"bar\",\"qux\",\"baz\"]}", "[{\"op\":\"remove\",\"path\":\"/foo/1\"}]",
      "{\"foo\":[\"bar\",\"baz\"]}"},
-    {"{\"baz\":\"qux\",\"foo\":\"bar\"}", "[{\"op\":\"replace\",\"path\":\"/baz\",\"value\":\"boo\"}]",
+    {"{\"baz\":\"qux\",\"foo\":\"bar\"}",
+     "[{\"op\":\"replace\",\"path\":\"/baz\",\"value\":\"boo\"}]",
      "{\"baz\":\"boo\",\"foo\":\"bar\"}"},
     {"{\"foo\":{\"bar\":\"baz\",\"waldo\":\"fred\"},\"qux\":{\"corge\":\"grault\"}}",
      "[{\"op\":\"move\",\"from\":\"/foo/waldo\",\"path\":\"/qux/thud\"}]",
@@ -84,8 +85,8 @@ static const struct {
     {"{\"foo\":\"bar\"}", "[{\"op\":\"add\",\"path\":\"/baz\",\"value\":\"qux\",\"xyz\":123}]",
      "{\"foo\":\"bar\",\"baz\":\"qux\"}"},
     {"{\"foo\":\"bar\"}", "[{\"op\":\"add\",\"path\":\"/baz/bat\",\"value\":\"qux\"}]", ERR_422},
-    {"{\"foo\":\"bar\"}", "[{\"op\":\"add\",\"path\":\"/baz\",\"value\":\"qux\",\"op\":\"remove\"}]",
-     ERR_422},
+    {"{\"foo\":\"bar\"}",
+     "[{\"op\":\"add\",\"path\":\"/baz\",\"value\":\"qux\",\"op\":\"remove\"}]", ERR_422},
     {"{\"/\":9,\"~1\":10}", "[{\"op\":\"test\",\"path\":\"/~01\",\"value\":10}]",
      "{\"/\":9,\"~1\":10}"},
     {"{\"/\":9,\"~1\":10}", "[{\"op\":\"test\",\"path\":\"/~01\",\"value\":\"10\"}]", ERR_422},
@@ -105,9 +106,12 @@ static const struct {
      "[{\"op\":\"add\",\"path\":\"/baz/0/foo\",\"value\":\"world\"}]",
      "{\"foo\":1,\"baz\":[{\"qux\":\"hello\",\"foo\":\"world\"}]}"},
     {"{\"bar\":[1,2]}", "[{\"op\":\"add\",\"path\":\"/bar/8\",\"value\":\"5\"}]", ERR_422},
-    {"{\"foo\":1}", "[{\"op\":\"add\",\"path\":\"/bar\",\"value\":true}]", "{\"foo\":1,\"bar\":true}"},
-    {"{\"foo\":1}", "[{\"op\":\"add\",\"path\":\"/bar\",\"value\":null}]", "{\"foo\":1,\"bar\":null}"},
-    {"{\"foo\":1}", "[{\"op\":\"add\",\"path\":\"/0\",\"value\":\"bar\"}]", "{\"foo\":1,\"0\":\"bar\"}"},
+    {"{\"foo\":1}", "[{\"op\":\"add\",\"path\":\"/bar\",\"value\":true}]",
+     "{\"foo\":1,\"bar\":true}"},
+    {"{\"foo\":1}", "[{\"op\":\"add\",\"path\":\"/bar\",\"value\":null}]",
+     "{\"foo\":1,\"bar\":null}"},
+    {"{\"foo\":1}", "[{\"op\":\"add\",\"path\":\"/0\",\"value\":\"bar\"}]",
+     "{\"foo\":1,\"0\":\"bar\"}"},
     {"[\"foo\"]", "[{\"op\":\"add\",\"path\":\"/1\",\"value\":\"bar\"}]", "[\"foo\",\"bar\"]"},
     {"[\"foo\",\"sil\"]", "[{\"op\":\"add\",\"path\":\"/1\",\"value\":\"bar\"}]",
      "[\"foo\",\"bar\",\"sil\"]"},
@@ -366,11 +370,13 @@ START_TEST(json_patch_copy_limit)
     memset(big, 'x', 1024 * 1024);
     big[1024 * 1024] = '\0';
     json_object_object_add(doc, "a", json_object_new_string(big));
-    p = repeat("[", "{\"op\":\"copy\",\"from\":\"/a\",\"path\":\"/b\"},", 2, "{\"op\":\"test\","
+    p = repeat("[", "{\"op\":\"copy\",\"from\":\"/a\",\"path\":\"/b\"},", 2,
+               "{\"op\":\"test\","
                "\"path\":\"/a\",\"value\":null}]");
     ck_assert_int_eq(patch_json_apply(&doc, p, strlen(p), &err), -1); /* the test fails */
     free(p);
-    p = repeat("[", "{\"op\":\"copy\",\"from\":\"/a\",\"path\":\"/b\"},", 3, "{\"op\":\"test\","
+    p = repeat("[", "{\"op\":\"copy\",\"from\":\"/a\",\"path\":\"/b\"},", 3,
+               "{\"op\":\"test\","
                "\"path\":\"/a\",\"value\":null}]");
     ck_assert_int_eq(patch_json_apply(&doc, p, strlen(p), &err), -1);
     ck_assert_int_eq(err.reason, APIERR_INVALID);
@@ -506,10 +512,329 @@ START_TEST(merge_patch_depth)
 }
 END_TEST
 
+/* ---- strategic merge patch ---- */
+
+static struct json_object *copy_json(struct json_object *v)
+{
+    struct json_object *c = NULL;
+
+    ck_assert_int_eq(v ? json_object_deep_copy(v, &c, NULL) : 0, 0);
+    return c;
+}
+
+/* A fake schema: each object lists its known fields. */
+struct fake_field {
+    const char *name;
+    enum smp_strategy strategy;
+    const char *merge_key;
+    const struct smp_schema *sub;
+    int retain_keys;
+};
+
+struct smp_schema {
+    const struct fake_field *fields;
+};
+
+static const struct smp_schema *fake_field(const struct smp_schema *s, const char *name,
+                                           struct smp_field_info *info)
+{
+    const struct fake_field *f;
+
+    for (f = s->fields; f->name; f++) {
+        if (strcmp(f->name, name) == 0) {
+            info->strategy = f->strategy;
+            info->merge_key = f->merge_key;
+            info->retain_keys = f->retain_keys;
+            return f->sub;
+        }
+    }
+    return NULL;
+}
+
+static const struct smp_schema_ops fake_ops = {.field = fake_field};
+
+static const struct smp_schema owner_ref = {(const struct fake_field[]){{0}}};
+static const struct smp_schema meta = {
+    (const struct fake_field[]){{"finalizers", SMP_MERGE, NULL, NULL, 0},
+                                {"labels", SMP_DEFAULT, NULL, NULL, 0},
+                                {"ownerReferences", SMP_MERGE, "uid", &owner_ref, 0},
+                                {0}}};
+static const struct smp_schema container = {
+    (const struct fake_field[]){{"env", SMP_MERGE, "name", NULL, 0},
+                                {"ports", SMP_MERGE, "containerPort", NULL, 0},
+                                {"volumeMounts", SMP_MERGE, "mountPath", NULL, 0},
+                                {0}}};
+static const struct smp_schema pod_spec = {
+    (const struct fake_field[]){{"containers", SMP_MERGE, "name", &container, 0},
+                                {"volumes", SMP_MERGE, "name", NULL, 1},
+                                {"tolerations", SMP_DEFAULT, NULL, NULL, 0},
+                                {0}}};
+static const struct smp_schema template = {(const struct fake_field[]){
+    {"metadata", SMP_DEFAULT, NULL, &meta, 0}, {"spec", SMP_DEFAULT, NULL, &pod_spec, 0}, {0}}};
+static const struct smp_schema deploy_spec = {
+    (const struct fake_field[]){{"template", SMP_DEFAULT, NULL, &template, 0},
+                                {"strategy", SMP_DEFAULT, NULL, NULL, 1},
+                                {"selector", SMP_REPLACE, NULL, NULL, 0},
+                                {0}}};
+static const struct smp_schema status = {
+    (const struct fake_field[]){{"conditions", SMP_MERGE, "type", NULL, 0}, {0}}};
+static const struct smp_schema deployment = {
+    (const struct fake_field[]){{"metadata", SMP_DEFAULT, NULL, &meta, 0},
+                                {"spec", SMP_DEFAULT, NULL, &deploy_spec, 0},
+                                {"status", SMP_DEFAULT, NULL, &status, 0},
+                                {0}}};
+
+/* Test JSON uses single quotes for readability; they become double quotes. */
+static struct json_object *parse_q(const char *s)
+{
+    char *d = strdup(s), *p;
+    struct json_object *o;
+
+    for (p = d; *p; p++) {
+        if (*p == '\'')
+            *p = '"';
+    }
+    o = parse(d);
+    free(d);
+    return o;
+}
+
+#define PS(x) "{'spec':{'template':{'spec':" x "}}}"
+#define CS(x) PS("{'containers':" x "}")
+
+static const struct {
+    const char *doc, *patch, *want;
+} smp_cases[] = {
+    /* lists of objects merged by key */
+    {CS("[{'name':'a','image':'x'},{'name':'b','image':'y'}]"), CS("[{'name':'b','image':'z'}]"),
+     CS("[{'name':'a','image':'x'},{'name':'b','image':'z'}]")},
+    {CS("[{'name':'a','image':'x'}]"), CS("[{'name':'c','image':'w'}]"),
+     CS("[{'name':'c','image':'w'},{'name':'a','image':'x'}]")},
+    {CS("[{'name':'a'},{'name':'b'}]"), CS("[{'$patch':'delete','name':'a'}]"),
+     CS("[{'name':'b'}]")},
+    {CS("[{'name':'a'},{'name':'b'}]"), CS("[{'$patch':'replace'},{'name':'c','image':'w'}]"),
+     CS("[{'name':'c','image':'w'}]")},
+    {CS("[{'name':'a'}]"), CS("[{'$patch':'merge'}]"), (const char *)3},
+    {CS("[{'name':'a'}]"), CS("[{'$patch':'foo','name':'a'}]"), (const char *)3},
+    {CS("[{'name':'a'}]"), CS("[{'image':'x'}]"), (const char *)3},
+    {CS("[{'name':'a'}]"), CS("[{'$patch':'delete'}]"), (const char *)3},
+    {CS("[{'image':'a'}]"), CS("[{'name':'a'}]"), (const char *)3},
+    {CS("[{'name':'a','image':'x'}]"), CS("[{'name':'a','image':null}]"), CS("[{'name':'a'}]")},
+    {CS("[{'name':'a','env':[{'name':'A','value':'1'},{'name':'B','value':'2'}]}]"),
+     CS("[{'name':'a','env':[{'name':'B','value':'3'},{'name':'C','value':'4'}]}]"),
+     CS("[{'name':'a','env':[{'name':'A','value':'1'},{'name':'B','value':'3'},"
+        "{'name':'C','value':'4'}]}]")},
+    {CS("[{'name':'a','ports':[{'containerPort':80,'name':'http'}]}]"),
+     CS("[{'name':'a','ports':[{'containerPort':80,'protocol':'TCP'},{'containerPort':443}]}]"),
+     CS("[{'name':'a','ports':[{'containerPort':80,'name':'http','protocol':'TCP'},"
+        "{'containerPort':443}]}]")},
+    {CS("[{'name':'a','volumeMounts':[{'mountPath':'/a','name':'v'}]}]"),
+     CS("[{'name':'a','volumeMounts':[{'mountPath':'/a','$patch':'delete'}]}]"),
+     CS("[{'name':'a','volumeMounts':[]}]")},
+    {PS("{'volumes':[{'name':'v','emptyDir':{}}]}"),
+     PS("{'volumes':[{'name':'w','configMap':{'name':'c'}}]}"),
+     PS("{'volumes':[{'name':'w','configMap':{'name':'c'}},{'name':'v','emptyDir':{}}]}")},
+    {"{'status':{'conditions':[{'type':'Ready','status':'False'},{'type':'Progressing',"
+     "'status':'True'}]}}",
+     "{'status':{'conditions':[{'type':'Ready','status':'True'}]}}",
+     "{'status':{'conditions':[{'type':'Ready','status':'True'},{'type':'Progressing',"
+     "'status':'True'}]}}"},
+    {"{'metadata':{'ownerReferences':[{'uid':'1','name':'a'}]}}",
+     "{'metadata':{'ownerReferences':[{'uid':'1','controller':true}]}}",
+     "{'metadata':{'ownerReferences':[{'uid':'1','name':'a','controller':true}]}}"},
+    /* inserted values lose their directives and nulls */
+    {PS("{}"), CS("[{'name':'a','image':null},{'name':'b','$patch':'delete'}]"),
+     CS("[{'name':'a'}]")},
+    {"{}", "{'metadata':{'labels':{'a':'1','b':null}}}", "{'metadata':{'labels':{'a':'1'}}}"},
+    /* tolerations have no merge key: replaced */
+    {PS("{'tolerations':[{'key':'a'}]}"), PS("{'tolerations':[{'key':'b'}]}"),
+     PS("{'tolerations':[{'key':'b'}]}")},
+    /* primitive lists with merge strategy: a set union */
+    {"{'metadata':{'finalizers':['a','b']}}", "{'metadata':{'finalizers':['b','c']}}",
+     "{'metadata':{'finalizers':['a','b','c']}}"},
+    {"{'metadata':{'finalizers':['a']}}", "{'metadata':{'finalizers':['b']}}",
+     "{'metadata':{'finalizers':['b','a']}}"},
+    {"{'metadata':{'finalizers':['a','b']}}", "{'metadata':{'finalizers':[['b']]}}", ERR_422},
+    {"{'metadata':{'finalizers':['a','b']}}", "{'metadata':{'finalizers':[1]}}", ERR_500},
+    {"{'metadata':{'finalizers':['a','b','c']}}",
+     "{'metadata':{'$deleteFromPrimitiveList/finalizers':['b','x']}}",
+     "{'metadata':{'finalizers':['a','c']}}"},
+    {"{'metadata':{'name':'n'}}", "{'metadata':{'$deleteFromPrimitiveList/finalizers':['b']}}",
+     "{'metadata':{'name':'n'}}"},
+    {"{'metadata':{'finalizers':['a']}}", "{'metadata':{'$deleteFromPrimitiveList/finalizers':1}}",
+     ERR_400},
+    {"{'metadata':{'finalizers':['a']}}", "{'metadata':{'$deleteFromPrimitiveListfinalizers':[]}}",
+     ERR_400},
+    /* $setElementOrder, alone and as kubectl sends it */
+    {"{'metadata':{'finalizers':['a','b']}}",
+     "{'metadata':{'$setElementOrder/finalizers':['b','a']}}",
+     "{'metadata':{'finalizers':['b','a']}}"},
+    {"{'metadata':{'finalizers':['a','b','c']}}",
+     "{'metadata':{'$setElementOrder/finalizers':['a','c'],"
+     "'$deleteFromPrimitiveList/finalizers':['b']}}",
+     "{'metadata':{'finalizers':['a','c']}}"},
+    {CS("[{'name':'a'},{'name':'b'}]"),
+     PS("{'$setElementOrder/containers':[{'name':'b'},{'name':'c'},{'name':'a'}],"
+        "'containers':[{'name':'c','image':'w'}]}"),
+     CS("[{'name':'b'},{'name':'c','image':'w'},{'name':'a'}]")},
+    {CS("[{'name':'a'},{'name':'b'}]"),
+     PS("{'$setElementOrder/containers':[{'name':'a'},{'name':'c'}],"
+        "'containers':[{'name':'c'},{'name':'b','$patch':'delete'}]}"),
+     CS("[{'name':'a'},{'name':'c'}]")},
+    {CS("[{'name':'a'}]"),
+     PS("{'$setElementOrder/containers':[{'name':'a'}],'containers':[{'name':'c'}]}"), ERR_500},
+    {CS("[{'name':'a'}]"), PS("{'$setElementOrder/containers':'a'}"), ERR_500},
+    {CS("[{'name':'a'}]"), PS("{'$setElementOrder':[]}"), ERR_400},
+    /* $retainKeys */
+    {"{'spec':{'strategy':{'type':'RollingUpdate','rollingUpdate':{'maxSurge':1}}}}",
+     "{'spec':{'strategy':{'$retainKeys':['type'],'type':'Recreate'}}}",
+     "{'spec':{'strategy':{'type':'Recreate'}}}"},
+    {"{'spec':{'strategy':{'type':'Recreate'}}}",
+     "{'spec':{'strategy':{'$retainKeys':['type','rollingUpdate'],'type':'RollingUpdate',"
+     "'rollingUpdate':{'maxSurge':2}}}}",
+     "{'spec':{'strategy':{'type':'RollingUpdate','rollingUpdate':{'maxSurge':2}}}}"},
+    {"{'spec':{'strategy':{'type':'Recreate'}}}",
+     "{'spec':{'strategy':{'$retainKeys':['type'],'rollingUpdate':{'maxSurge':2}}}}", ERR_400},
+    {"{'spec':{'strategy':{'type':'Recreate'}}}", "{'spec':{'strategy':{'$retainKeys':'type'}}}",
+     ERR_400},
+    /* $patch in maps */
+    {"{'metadata':{'labels':{'a':'1','b':'2'}}}",
+     "{'metadata':{'labels':{'$patch':'replace','x':'1'}}}", "{'metadata':{'labels':{'x':'1'}}}"},
+    {"{'metadata':{'labels':{'a':'1'}}}", "{'metadata':{'labels':{'$patch':'delete'}}}",
+     "{'metadata':{'labels':{}}}"},
+    {"{'metadata':{'labels':{'a':'1'}}}", "{'metadata':{'labels':{'$patch':'merge','b':'2'}}}",
+     "{'metadata':{'labels':{'a':'1','b':'2'}}}"},
+    {"{'metadata':{'labels':{'a':'1'}}}", "{'metadata':{'labels':{'$patch':'foo'}}}", ERR_500},
+    {"{'a':1,'b':{'c':2}}", "{'$patch':'replace','x':1}", "{'x':1}"},
+    {"{'a':1}", "{'$patch':'delete'}", "{}"},
+    /* a replace strategy on an object, nulls, type changes, fields without schema */
+    {"{'spec':{'selector':{'a':'1'}}}", "{'spec':{'selector':{'b':'2'}}}",
+     "{'spec':{'selector':{'b':'2'}}}"},
+    {"{'spec':{'replicas':1,'paused':true}}", "{'spec':{'replicas':'x','paused':null,'zz':null}}",
+     "{'spec':{'replicas':'x'}}"},
+    {"{'spec':{'foo':[1,2],'bar':{'a':1}}}", "{'spec':{'foo':[3],'bar':{'b':2}}}",
+     "{'spec':{'foo':[3],'bar':{'a':1,'b':2}}}"},
+    {"{'a':[1]}", "null", "{'a':[1]}"},
+    {"{'a':[1]}", "[1]", ERR_400},
+};
+
+START_TEST(smp_cases_test)
+{
+    struct json_object *doc = parse_q(smp_cases[_i].doc), *p = parse_q(smp_cases[_i].patch);
+    struct json_object *before = copy_json(p);
+    const char *want = smp_cases[_i].want;
+    char *want_d = want == ERR_400 || want == ERR_422 || want == ERR_500 ? NULL : strdup(want);
+    char *doc_d = strdup(smp_cases[_i].doc), *c, what[64];
+    struct apierr err = {0};
+    int rc;
+
+    for (c = doc_d; *c; c++)
+        *c = *c == '\'' ? '"' : *c;
+    for (c = want_d; c && *c; c++)
+        *c = *c == '\'' ? '"' : *c;
+    snprintf(what, sizeof(what), "smp case %d", _i);
+    rc = patch_strategic_apply(&doc, p, &fake_ops, &deployment, &err);
+    check_outcome(rc, &err, doc, doc_d, want_d ? want_d : want, what);
+    ck_assert_msg(json_object_equal(p, before), "%s: patch modified", what);
+    free(want_d);
+    free(doc_d);
+    json_object_put(before);
+    json_object_put(doc);
+    json_object_put(p);
+}
+END_TEST
+
+/* Without any schema every list is replaced, while directives in objects still apply. */
+START_TEST(smp_without_schema)
+{
+    struct json_object *doc = parse_q(CS("[{'name':'a'},{'name':'b'}]")),
+                       *p = parse_q(PS("{'containers':[{'name':'c'}],'x':{'$patch':'delete'}}"));
+    struct json_object *want = parse_q(PS("{'containers':[{'name':'c'}],'x':{}}"));
+    struct apierr err = {0};
+
+    ck_assert_int_eq(patch_strategic_apply(&doc, p, NULL, NULL, &err), 0);
+    ck_assert(json_object_equal(doc, want));
+    json_object_put(doc);
+    json_object_put(p);
+    json_object_put(want);
+}
+END_TEST
+
+START_TEST(smp_messages)
+{
+    struct json_object *doc = parse_q(CS("[{'name':'a'}]")), *p = parse_q(CS("[{'image':'x'}]"));
+    struct json_object *orig = json_object_get(doc);
+    struct apierr err = {0};
+
+    ck_assert_int_eq(patch_strategic_apply(&doc, p, &fake_ops, &deployment, &err), -1);
+    ck_assert_ptr_eq(doc, orig);
+    ck_assert_str_eq(err.message,
+                     "map: {\"image\":\"x\"} does not contain declared merge key: name");
+    json_object_put(p);
+    p = parse_q("{'spec':{'strategy':{'$retainKeys':'type'}}}");
+    ck_assert_int_eq(patch_strategic_apply(&doc, p, &fake_ops, &deployment, &err), -1);
+    ck_assert_str_eq(err.message, "invalid patch format of retainKeys");
+    json_object_put(p);
+    p = parse_q("['x']");
+    ck_assert_int_eq(patch_strategic_apply(&doc, p, &fake_ops, &deployment, &err), -1);
+    ck_assert_str_eq(err.message,
+                     "json: cannot unmarshal array into Go value of type map[string]interface {}");
+    json_object_put(p);
+    json_object_put(doc);
+    json_object_put(orig);
+}
+END_TEST
+
+/* The caller's document is shared, so it is never written, even on success. */
+START_TEST(smp_leaves_shared_doc)
+{
+    struct json_object *doc = parse_q(CS("[{'name':'a','env':[{'name':'A'}]}]"));
+    struct json_object *orig = json_object_get(doc), *before = copy_json(doc);
+    struct json_object *p = parse_q(CS("[{'name':'a','env':[{'name':'B'}]},{'name':'b'}]"));
+    struct apierr err = {0};
+
+    ck_assert_int_eq(patch_strategic_apply(&doc, p, &fake_ops, &deployment, &err), 0);
+    ck_assert_ptr_ne(doc, orig);
+    ck_assert(json_object_equal(orig, before));
+    json_object_put(doc);
+    json_object_put(orig);
+    json_object_put(before);
+    json_object_put(p);
+}
+END_TEST
+
+START_TEST(smp_limits)
+{
+    struct json_object *doc = parse("{}"), *p = json_object_new_object(), *cur = p, *n, *list;
+    struct apierr err = {0};
+    int i;
+
+    for (i = 0; i < 150; i++) {
+        n = json_object_new_object();
+        json_object_object_add(cur, "a", n);
+        cur = n;
+    }
+    ck_assert_int_eq(patch_strategic_apply(&doc, p, &fake_ops, &deployment, &err), -1);
+    ck_assert_int_eq(err.reason, APIERR_INVALID);
+    json_object_put(p);
+    /* a merge list longer than SMP_MAX_LIST_ITEMS */
+    p = parse("{\"metadata\":{\"finalizers\":[]}}");
+    list = json_object_object_get(json_object_object_get(p, "metadata"), "finalizers");
+    for (i = 0; i < SMP_MAX_LIST_ITEMS; i++)
+        json_object_array_add(list, json_object_new_int(i));
+    ck_assert_int_eq(patch_strategic_apply(&doc, p, &fake_ops, &deployment, &err), 0);
+    ck_assert_int_eq(patch_strategic_apply(&doc, p, &fake_ops, &deployment, &err), -1);
+    ck_assert_int_eq(err.reason, APIERR_INVALID);
+    json_object_put(p);
+    json_object_put(doc);
+}
+END_TEST
+
 static Suite *patch_suite(void)
 {
     Suite *s = suite_create("patch");
     TCase *jp = tcase_create("json"), *mp = tcase_create("merge");
+    TCase *sp = tcase_create("strategic");
 
     tcase_set_timeout(jp, 60);
     tcase_add_loop_test(jp, json_patch_cases, 0, sizeof(jp_cases) / sizeof(jp_cases[0]));
@@ -525,6 +850,13 @@ static Suite *patch_suite(void)
     tcase_add_test(mp, merge_patch_apply);
     tcase_add_test(mp, merge_patch_depth);
     suite_add_tcase(s, mp);
+    tcase_set_timeout(sp, 30);
+    tcase_add_loop_test(sp, smp_cases_test, 0, sizeof(smp_cases) / sizeof(smp_cases[0]));
+    tcase_add_test(sp, smp_without_schema);
+    tcase_add_test(sp, smp_messages);
+    tcase_add_test(sp, smp_leaves_shared_doc);
+    tcase_add_test(sp, smp_limits);
+    suite_add_tcase(s, sp);
     return s;
 }
 

@@ -49,6 +49,12 @@ static void watcher_end(struct watcher *wt)
     req_stream_end(wt->c->req);
 }
 
+/* However the request ends, its watch ends with it. */
+static void stop_on_free(void *arg)
+{
+    watcher_stop(arg);
+}
+
 static void client_gone(struct req *req, void *arg)
 {
     (void)req;
@@ -230,6 +236,7 @@ void rest_watch(struct rest *c)
     char key[1024];
 
     wt->c = c;
+    arena_defer(c->req->arena, stop_on_free, wt);
     if (n == NEG_NONE) {
         req_fail(c->req, APIERR_NOT_ACCEPTABLE, "only the following media types are accepted: "
                                                 "application/json");

@@ -219,9 +219,12 @@ static void reply_list(struct list_ctx *l, const struct storage_list_result *res
                                                             sizeof(api_version)),
                         json_object_to_json_string_ext(meta, JSON_C_TO_STRING_PLAIN));
     evbuffer_add_buffer(out, l->items);
-    evbuffer_add(out, "]}", 2);
-    req_reply_json_bytes(c->req, 200, (const char *)evbuffer_pullup(out, -1),
-                         evbuffer_get_length(out));
+    evbuffer_add(out, "]}\n", 3);
+    if (req_wants_pretty(c->req))
+        req_reply_json_bytes(c->req, 200, (const char *)evbuffer_pullup(out, -1),
+                             evbuffer_get_length(out) - 1);
+    else
+        req_reply_buffer(c->req, 200, "application/json", out);
     evbuffer_free(out);
     json_object_put(meta);
 }

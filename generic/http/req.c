@@ -202,6 +202,17 @@ void req_set_header(struct req *req, const char *name, const char *value)
     evhttp_add_header(req->out_hdr, name, value);
 }
 
+void req_add_header(struct req *req, const char *name, const char *value)
+{
+    struct evkeyval *h;
+
+    TAILQ_FOREACH(h, req->out_hdr, next) {
+        if (strcasecmp(h->key, name) == 0 && strcmp(h->value, value) == 0)
+            return;
+    }
+    evhttp_add_header(req->out_hdr, name, value);
+}
+
 static int hexval(int c)
 {
     if (c >= '0' && c <= '9')
@@ -289,6 +300,26 @@ void req_reply(struct req *req, int code, const char *content_type, const void *
         evhttp_send_reply(req->ev, code, NULL, buf);
         evbuffer_free(buf);
     }
+    req->ev = NULL; /* evhttp frees it once written */
+    req_check_finish(req);
+}
+
+void req_reply_buffer(struct req *req, int code, const char *content_type, struct evbuffer *buf)
+{
+    if (req->replied)
+        return;
+    req->replied = req->done = true;
+    req->code = code;
+    if (content_type)
+        req_set_header(req, "Content-Type", content_type);
+    if (!req->ev) {
+        if (req->out)
+            evbuffer_add_buffer(req->out, buf);
+        req_check_finish(req);
+        return;
+    }
+    forget_conn(req);
+    evhttp_send_reply(req->ev, code, NULL, buf);
     req->ev = NULL; /* evhttp frees it once written */
     req_check_finish(req);
 }

@@ -74,6 +74,9 @@ void req_free(struct req *req);
 const char *req_header(struct req *req, const char *name);
 /* Response header to send with the reply; replaces one of the same name. */
 void req_set_header(struct req *req, const char *name, const char *value);
+/* Response header added next to any of the same name (several Warning headers), unless one with
+ * the same name and value is already there: kube sends each warning once. */
+void req_add_header(struct req *req, const char *name, const char *value);
 /* The value of query parameter `name`, decoded, allocated in the arena; NULL when absent. */
 const char *req_query_param(struct req *req, const char *name);
 
@@ -82,6 +85,9 @@ void req_reply(struct req *req, int code, const char *content_type, const void *
 /* Serializes obj (borrowed) as JSON, pretty-printed for curl, wget and browsers or with ?pretty,
  * as kube does, and sends it. */
 void req_reply_json(struct req *req, int code, struct json_object *obj);
+/* Sends the contents of buf as a complete reply, moving them without a copy (buf is left
+ * empty, still the caller's). Does nothing if a reply was already sent. */
+void req_reply_buffer(struct req *req, int code, const char *content_type, struct evbuffer *buf);
 /* Sends JSON bytes (borrowed) as they are, or re-indented when the client wants pretty output
  * (see req_reply_json); a newline is added as kube's encoder does. */
 void req_reply_json_bytes(struct req *req, int code, const char *json, size_t len);

@@ -53,10 +53,11 @@ static const struct resource test_resources[] = {
     {0},
 };
 
-static const struct group_version test_gv = {"test.example.com", "v1", test_resources};
+static const struct group_version test_gv = {.group = "test.example.com", .version = "v1",
+                                             .resources = test_resources};
 
 static struct event_base *base;
-static struct storage *st;
+static struct storage *store;
 static struct server *srv;
 static struct discovery *disc;
 static char dir[64];
@@ -73,14 +74,14 @@ static void setup(void)
     base = event_base_new();
     sc.data_dir = dir;
     sc.compaction_interval_ms = -1;
-    st = storage_open(base, &sc, &err);
-    ck_assert_msg(st != NULL, "%s", err.message);
+    store = storage_open(base, &sc, &err);
+    ck_assert_msg(store != NULL, "%s", err.message);
     disc = discovery_new();
-    cfg = (struct server_config){.name = "test", .storage = st, .base = base, .discovery = disc};
+    cfg = (struct server_config){.name = "test", .storage = store, .base = base, .discovery = disc};
     srv = server_new(&cfg, NULL);
     ck_assert_int_eq(endpoint_install(srv, &test_gv, &err), 0);
-    ck_assert_int_eq(storage_create(st, "/registry/namespaces/ns1", ns, strlen(ns), NULL, &err), 0);
-    ck_assert_int_eq(storage_flush(st, &err), 0);
+    ck_assert_int_eq(storage_create(store, "/registry/namespaces/ns1", ns, strlen(ns), NULL, &err), 0);
+    ck_assert_int_eq(storage_flush(store, &err), 0);
 }
 
 static void teardown(void)
@@ -89,7 +90,7 @@ static void teardown(void)
 
     server_free(srv);
     discovery_free(disc);
-    storage_free(st);
+    storage_free(store);
     event_base_free(base);
     snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
     ck_assert_int_eq(system(cmd), 0);
@@ -106,7 +107,7 @@ static struct req *call(const char *method, const char *uri, const char *ctype, 
         req_set_in_header(req, "Content-Type", ctype);
     ck_assert_int_eq(reqinfo_resolve(&req->info, method, req->path, req->query, &err), 0);
     server_direct(srv, req);
-    ck_assert_int_eq(storage_flush(st, &err), 0);
+    ck_assert_int_eq(storage_flush(store, &err), 0);
     event_base_loop(base, EVLOOP_NONBLOCK);
     ck_assert_msg(req->replied, "%s %s: no reply", method, uri);
     return req;

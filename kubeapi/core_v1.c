@@ -6,6 +6,7 @@
 
 #include "generic/apis/meta.h"
 #include "generic/endpoints/table.h"
+#include "kubeapi/auth_internal.h"
 #include "kubeapi/kubeapi_internal.h"
 
 /* --- namespaces --- */
@@ -64,8 +65,15 @@ static const struct table_column namespace_columns[] = {
 
 static const char *const namespace_fields[] = {"status.phase", NULL};
 
+static const struct subresource namespace_subresources[] = {
+    {"finalize", VERB_UPDATE, NULL, NULL, NULL, namespace_serve_finalize},
+    {0},
+};
+
 static const struct strategy namespace_strategy = {
     .defaults = namespace_defaults,
+    .prepare_update = namespace_prepare_update,
+    .keep_deleting = namespace_keep_deleting,
     .table_row = namespace_row,
     .field_value = namespace_field,
 };
@@ -97,6 +105,8 @@ static const struct table_column configmap_columns[] = {
 };
 
 static const struct strategy configmap_strategy = {
+    .validate_create = configmap_validate,
+    .validate_update = configmap_validate_update,
     .table_row = configmap_row,
 };
 
@@ -105,9 +115,40 @@ static const struct strategy configmap_strategy = {
 static const struct resource core_v1_resources[] = {
     {"namespaces", "Namespace", {"ns"}, RES_STATUS | RES_RETURN_DELETED,
      VERB_ALL & ~VERB_DELETECOLLECTION, &namespace_strategy, .columns = namespace_columns,
-     .fields = namespace_fields, .name_fn = validation_name_dns_label},
+     .fields = namespace_fields, .name_fn = validation_name_dns_label,
+     .subresources = namespace_subresources},
     {"configmaps", "ConfigMap", {"cm"}, RES_NAMESPACED, VERB_ALL, &configmap_strategy,
      .columns = configmap_columns},
+    {"pods", "Pod", {"po"}, RES_NAMESPACED | RES_STATUS | RES_RETURN_DELETED, VERB_ALL,
+     &pod_strategy, .categories = {"all"}, .columns = pod_columns, .fields = pod_fields},
+    {"podtemplates", "PodTemplate", {0}, RES_NAMESPACED, VERB_ALL, &podtemplate_strategy,
+     .columns = podtemplate_columns},
+    {"replicationcontrollers", "ReplicationController", {"rc"},
+     RES_NAMESPACED | RES_STATUS | RES_SCALE | RES_GENERATION, VERB_ALL, &rc_strategy,
+     .categories = {"all"}, .columns = rc_columns, .fields = rc_fields},
+    {"services", "Service", {"svc"}, RES_NAMESPACED | RES_STATUS | RES_RETURN_DELETED,
+     VERB_ALL & ~VERB_DELETECOLLECTION, &service_strategy, .categories = {"all"},
+     .columns = service_columns, .fields = service_fields,
+     .name_fn = validation_name_dns1035_label},
+    {"endpoints", "Endpoints", {"ep"}, RES_NAMESPACED, VERB_ALL, &endpoints_strategy,
+     .columns = endpoints_columns},
+    {"secrets", "Secret", {0}, RES_NAMESPACED, VERB_ALL, &secret_strategy,
+     .columns = secret_columns, .fields = secret_fields},
+    {"serviceaccounts", "ServiceAccount", {"sa"}, RES_NAMESPACED, VERB_ALL,
+     &serviceaccount_strategy, .columns = serviceaccount_columns,
+     .subresources = serviceaccount_subresources},
+    {"events", "Event", {"ev"}, RES_NAMESPACED, VERB_ALL, &event_strategy,
+     .columns = event_columns, .fields = event_fields},
+    {"nodes", "Node", {"no"}, RES_STATUS, VERB_ALL, &node_strategy, .columns = node_columns,
+     .fields = node_fields},
+    {"limitranges", "LimitRange", {"limits"}, RES_NAMESPACED, VERB_ALL, &limitrange_strategy,
+     .columns = limitrange_columns},
+    {"resourcequotas", "ResourceQuota", {"quota"}, RES_NAMESPACED | RES_STATUS, VERB_ALL,
+     &resourcequota_strategy, .columns = resourcequota_columns},
+    {"persistentvolumes", "PersistentVolume", {"pv"}, RES_STATUS, VERB_ALL, &pv_strategy,
+     .columns = pv_columns},
+    {"persistentvolumeclaims", "PersistentVolumeClaim", {"pvc"}, RES_NAMESPACED | RES_STATUS,
+     VERB_ALL, &pvc_strategy, .columns = pvc_columns},
     {0},
 };
 

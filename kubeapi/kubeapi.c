@@ -1,10 +1,11 @@
 #include "generic/endpoints/endpoints.h"
 #include "generic/openapi/openapi.h"
 #include "kubeapi/kubeapi.h"
+#include "kubeapi/auth_internal.h"
 #include "kubeapi/kubeapi_internal.h"
 #include "kubeapi/openapi_blobs.h"
 
-static const struct group_version *const served[] = {&kube_core_v1, NULL};
+static const struct group_version *const served[] = {&kube_core_v1, &kube_apps_v1, &kube_authentication_v1, &kube_authorization_v1, NULL};
 
 /* Installs gv's endpoints and its schemas. */
 static int install(struct server *s, const struct group_version *gv, struct apierr *err)
@@ -22,20 +23,26 @@ static int install(struct server *s, const struct group_version *gv, struct apie
     return 0;
 }
 
-struct server *kubeapi_new(const struct server_config *cfg, struct server *delegate,
-                           struct apierr *err)
+struct server *kubeapi_new(const struct server_config *cfg, const struct kubeapi_options *opt,
+                           struct server *delegate, struct apierr *err)
 {
     struct server_config c = *cfg;
+    const struct group_version *core;
     struct server *s;
     size_t i;
 
     c.name = "kube-apiserver";
     s = server_new(&c, delegate);
-    for (i = 0; served[i]; i++) {
-        if (install(s, served[i], err) < 0) {
+    core = kube_services_install(s, opt, err); /* core/v1 with the service allocator */
+    for (i = 0; core && served[i]; i++) {
+        if (install(s, served[i] == &kube_core_v1 ? core : served[i], err) < 0) {
             server_free(s);
             return NULL;
         }
+    }
+    if (!core) {
+        server_free(s);
+        return NULL;
     }
     kube_bootstrap_install(s);
     kube_namespace_controller_install(s);

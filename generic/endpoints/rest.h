@@ -57,6 +57,13 @@ int rest_selectors(struct rest *c, struct selector **labels, struct selector **f
 int rest_matches(const struct resource *r, struct selector *labels, struct selector *fields,
                  struct json_object *obj);
 
+/* kube's resourceVersion/resourceVersionMatch parameters for a get or a list (paged: with a
+ * limit). */
+int rest_read_options(struct rest *c, bool list, bool paged, struct storage_read *rd,
+                      struct apierr *err);
+/* The negotiated output of a read (JSON or Table); NEG_NONE after answering 406. */
+enum negotiated rest_output(struct rest *c);
+
 /* Replies err after giving storage errors kube's wording for this resource. */
 void rest_fail(struct rest *c, struct apierr *err);
 /* Answers with c->out (code c->code) once the store's pending writes are durable. */

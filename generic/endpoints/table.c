@@ -97,18 +97,26 @@ static struct json_object *partial_metadata(struct json_object *obj)
     return p;
 }
 
-void table_add_row(struct json_object *table, const struct resource *r, struct json_object *obj,
-                   enum table_include inc)
+struct json_object *table_row(const struct resource *r, struct json_object *obj,
+                              enum table_include inc)
 {
-    struct json_object *rows = NULL, *row = json_object_new_object();
+    struct json_object *row = json_object_new_object();
 
-    json_object_object_get_ex(table, "rows", &rows);
     json_object_object_add(row, "cells", table_cells(r, obj));
     if (inc == TABLE_INCLUDE_METADATA)
         json_object_object_add(row, "object", partial_metadata(obj));
     else if (inc == TABLE_INCLUDE_OBJECT)
         json_object_object_add(row, "object", json_object_get(obj));
-    json_object_array_add(rows, row);
+    return row;
+}
+
+void table_add_row(struct json_object *table, const struct resource *r, struct json_object *obj,
+                   enum table_include inc)
+{
+    struct json_object *rows = NULL;
+
+    json_object_object_get_ex(table, "rows", &rows);
+    json_object_array_add(rows, table_row(r, obj, inc));
 }
 
 void table_cell_str(struct json_object *cells, const char *s)

@@ -18,6 +18,9 @@ enum table_include table_include_param(struct req *req);
 
 /* A new Table (caller owns) with the resource's column definitions unless no_headers. */
 struct json_object *table_new(const struct resource *r, bool no_headers);
+/* The row of obj (borrowed): its cells and, per inc, its object. The caller owns it. */
+struct json_object *table_row(const struct resource *r, struct json_object *obj,
+                              enum table_include inc);
 /* Appends the row of obj (borrowed) to table. */
 void table_add_row(struct json_object *table, const struct resource *r, struct json_object *obj,
                    enum table_include inc);

@@ -333,28 +333,30 @@ END_TEST
  * allowed each value. */
 START_TEST(json_patch_depth_growth)
 {
+    enum { HALF = PATCH_MAX_DEPTH / 2 };
     struct json_object *doc = parse("{}");
     struct apierr err = {0};
-    char *open60 = repeat("", "[", 60, ""), *close60 = repeat("", "]", 60, "");
-    char *open39 = repeat("", "[", 39, ""), *close39 = repeat("", "]", 39, "");
-    char *path = repeat("/x", "/0", 59, "/-"), buf[1024];
+    char *open_h = repeat("", "[", HALF, ""), *close_h = repeat("", "]", HALF, "");
+    char *open_s = repeat("", "[", 5, ""), *close_s = repeat("", "]", 5, "");
+    char *path = repeat("/x", "/0", HALF - 1, "/-"), buf[1024];
 
-    snprintf(buf, sizeof(buf), "[{\"op\":\"add\",\"path\":\"/x\",\"value\":%s%s}]", open60,
-             close60);
+    snprintf(buf, sizeof(buf), "[{\"op\":\"add\",\"path\":\"/x\",\"value\":%s%s}]", open_h,
+             close_h);
     ck_assert_int_eq(patch_json_apply(&doc, buf, strlen(buf), &err), 0);
-    snprintf(buf, sizeof(buf), "[{\"op\":\"add\",\"path\":\"%s\",\"value\":%s%s}]", path, open60,
-             close60);
+    /* the innermost array of /x plus another HALF levels is deeper than the bound */
+    snprintf(buf, sizeof(buf), "[{\"op\":\"add\",\"path\":\"%s\",\"value\":%s%s}]", path,
+             open_h, close_h);
     ck_assert_int_eq(patch_json_apply(&doc, buf, strlen(buf), &err), -1);
     ck_assert_int_eq(err.reason, APIERR_INVALID);
     snprintf(buf, sizeof(buf), "[{\"op\":\"copy\",\"from\":\"/x\",\"path\":\"%s\"}]", path);
     ck_assert_int_eq(patch_json_apply(&doc, buf, strlen(buf), &err), -1);
-    snprintf(buf, sizeof(buf), "[{\"op\":\"add\",\"path\":\"%s\",\"value\":%s%s}]", path, open39,
-             close39);
+    snprintf(buf, sizeof(buf), "[{\"op\":\"add\",\"path\":\"%s\",\"value\":%s%s}]", path,
+             open_s, close_s);
     ck_assert_int_eq(patch_json_apply(&doc, buf, strlen(buf), &err), 0);
-    free(open60);
-    free(close60);
-    free(open39);
-    free(close39);
+    free(open_h);
+    free(close_h);
+    free(open_s);
+    free(close_s);
     free(path);
     json_object_put(doc);
 }

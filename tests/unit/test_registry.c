@@ -48,13 +48,18 @@ static const struct strategy widget_strategy = {
 };
 
 static const struct resource test_resources[] = {
-    {"widgets", "Widget", {"wg"}, RES_NAMESPACED | RES_STATUS | RES_SCALE | RES_GENERATION,
-     VERB_ALL, &widget_strategy, .columns = widget_columns},
+    {"widgets",
+     "Widget",
+     {"wg"},
+     RES_NAMESPACED | RES_STATUS | RES_SCALE | RES_GENERATION,
+     VERB_ALL,
+     &widget_strategy,
+     .columns = widget_columns},
     {0},
 };
 
-static const struct group_version test_gv = {.group = "test.example.com", .version = "v1",
-                                             .resources = test_resources};
+static const struct group_version test_gv = {
+    .group = "test.example.com", .version = "v1", .resources = test_resources};
 
 static struct event_base *base;
 static struct storage *store;
@@ -67,7 +72,8 @@ static void setup(void)
     struct storage_config sc = {0};
     struct server_config cfg = {0};
     struct apierr err = {0};
-    const char ns[] = "{\"apiVersion\":\"v1\",\"kind\":\"Namespace\",\"metadata\":{\"name\":\"ns1\"}}";
+    const char ns[] =
+        "{\"apiVersion\":\"v1\",\"kind\":\"Namespace\",\"metadata\":{\"name\":\"ns1\"}}";
 
     snprintf(dir, sizeof(dir), "/tmp/test_registry.XXXXXX");
     ck_assert_ptr_nonnull(mkdtemp(dir));
@@ -80,7 +86,8 @@ static void setup(void)
     cfg = (struct server_config){.name = "test", .storage = store, .base = base, .discovery = disc};
     srv = server_new(&cfg, NULL);
     ck_assert_int_eq(endpoint_install(srv, &test_gv, &err), 0);
-    ck_assert_int_eq(storage_create(store, "/registry/namespaces/ns1", ns, strlen(ns), NULL, &err), 0);
+    ck_assert_int_eq(storage_create(store, "/registry/namespaces/ns1", ns, strlen(ns), NULL, &err),
+                     0);
     ck_assert_int_eq(storage_flush(store, &err), 0);
 }
 
@@ -344,18 +351,22 @@ START_TEST(table_output)
 
     json_object_put(create("t1", ",\"labels\":{\"app\":\"x\"}"));
     req = req_new_mem("GET", WIDGETS, NULL, 0);
-    req_set_in_header(req, "Accept", "application/json;as=Table;v=v1;g=meta.k8s.io,application/json");
+    req_set_in_header(req, "Accept",
+                      "application/json;as=Table;v=v1;g=meta.k8s.io,application/json");
     reqinfo_resolve(&req->info, "GET", req->path, req->query, &(struct apierr){0});
     server_direct(srv, req);
     t = json_tokener_parse(req_out_body(req, NULL));
     ck_assert_str_eq(obj_get_str(t, "kind"), "Table");
     ck_assert_int_eq(json_object_array_length(obj_get(t, "columnDefinitions")), 3);
-    ck_assert_int_eq(json_object_get_int(obj_get(json_object_array_get_idx(
-                         obj_get(t, "columnDefinitions"), 2), "priority")), 1);
-    ck_assert_str_eq(obj_get_str(json_object_array_get_idx(obj_get(t, "rows"), 0),
-                                 "object.kind"), "PartialObjectMetadata");
-    ck_assert_str_eq(obj_get_str(json_object_array_get_idx(obj_get(t, "rows"), 0),
-                                 "object.metadata.labels.app"), "x");
+    ck_assert_int_eq(
+        json_object_get_int(
+            obj_get(json_object_array_get_idx(obj_get(t, "columnDefinitions"), 2), "priority")),
+        1);
+    ck_assert_str_eq(obj_get_str(json_object_array_get_idx(obj_get(t, "rows"), 0), "object.kind"),
+                     "PartialObjectMetadata");
+    ck_assert_str_eq(
+        obj_get_str(json_object_array_get_idx(obj_get(t, "rows"), 0), "object.metadata.labels.app"),
+        "x");
     ck_assert_ptr_nonnull(obj_get_str(t, "metadata.resourceVersion"));
     json_object_put(t);
     req_free(req);
@@ -430,6 +441,46 @@ START_TEST(wrong_verbs_and_paths)
 }
 END_TEST
 
+/* More objects than one page: the list streams page by page, metadata last, at one revision. */
+START_TEST(big_list_streams)
+{
+    struct req *req;
+    struct json_object *l;
+    struct apierr err = {0};
+    char body[256];
+    int i, spins = 0;
+
+    for (i = 0; i < 1200; i++) {
+        struct storage_obj out = {0};
+        char key[128];
+
+        snprintf(key, sizeof(key), "/registry/test.example.com/widgets/ns1/w%04d", i);
+        snprintf(body, sizeof(body), "{\"kind\":\"Widget\",\"metadata\":{\"name\":\"w%04d\"}}", i);
+        ck_assert_int_eq(storage_create(store, key, body, strlen(body), &out, &err), 0);
+        storage_obj_release(&out);
+    }
+    ck_assert_int_eq(storage_flush(store, &err), 0);
+    req = req_new_mem("GET", WIDGETS, NULL, 0);
+    reqinfo_resolve(&req->info, "GET", req->path, req->query, &err);
+    server_direct(srv, req);
+    while (!req->done && spins++ < 1000)
+        event_base_loop(base, EVLOOP_ONCE);
+    l = json_tokener_parse(req_out_body(req, NULL));
+    ck_assert_ptr_nonnull(l);
+    ck_assert_int_eq(json_object_array_length(obj_get(l, "items")), 1200);
+    ck_assert_ptr_nonnull(obj_get_str(l, "metadata.resourceVersion"));
+    ck_assert_str_eq(
+        obj_get_str(json_object_array_get_idx(obj_get(l, "items"), 1199), "metadata.name"),
+        "w1199");
+    json_object_put(l);
+    req_free(req);
+    l = call_json("GET", WIDGETS "?limit=700", NULL, NULL, 200);
+    ck_assert_int_eq(json_object_array_length(obj_get(l, "items")), 700);
+    ck_assert_int_eq(json_object_get_int(obj_get(l, "metadata.remainingItemCount")), 500);
+    json_object_put(l);
+}
+END_TEST
+
 static Suite *registry_suite(void)
 {
     Suite *s = suite_create("registry");
@@ -448,6 +499,7 @@ static Suite *registry_suite(void)
     tcase_add_test(tc, delete_and_finalizers);
     tcase_add_test(tc, watch_streams_events);
     tcase_add_test(tc, wrong_verbs_and_paths);
+    tcase_add_test(tc, big_list_streams);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -1,0 +1,304 @@
+/* LIST as JSON or as a Table. A collection that fits in one page is answered whole, laid out as
+ * kube lays it out; a bigger one is streamed page by page at one pinned revision (the store's
+ * continue token), with metadata after the items, so memory stays bounded whatever the size of
+ * the collection and a slow client slows the listing instead of growing a buffer. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <event2/buffer.h>
+#include <event2/event.h>
+#include <json-c/json.h>
+
+#include "generic/apis/xalloc.h"
+#include "generic/endpoints/rest.h"
+#include "generic/endpoints/table.h"
+#include "generic/server/server.h"
+
+#define PAGE_ITEMS     500       /* objects read from the store per page */
+#define PAGES_PER_TURN 4         /* pages per loop turn, so other requests get their turn */
+#define MAX_BACKLOG    (1 << 20) /* unsent bytes beyond which the listing waits */
+
+struct list {
+    struct rest *c;
+    struct selector *labels, *fields;
+    bool table, pretty, streaming;
+    enum table_include inc;
+    struct storage_list_opts o;
+    char prefix[1024];
+    char *cont;               /* the store's token for the next page (owned) */
+    unsigned want, got, sent; /* ?limit (0: all), objects read, objects written */
+    struct storage_list_result last;
+    struct evbuffer *items; /* items (or table rows) not yet written */
+    struct event *resume;
+};
+
+static void list_release(void *arg)
+{
+    struct list *l = arg;
+
+    selector_free(l->labels);
+    selector_free(l->fields);
+    free(l->cont);
+    storage_list_result_release(&l->last);
+    if (l->items)
+        evbuffer_free(l->items);
+    if (l->resume)
+        event_free(l->resume);
+}
+
+static void item(void *arg, const char *key, const char *value, size_t len, int64_t rev)
+{
+    struct list *l = arg;
+    struct json_object *obj = NULL, *row;
+    bool filtering = !selector_empty(l->labels) || !selector_empty(l->fields);
+
+    (void)key;
+    (void)rev;
+    if (filtering || l->table) {
+        obj = json_tokener_parse(value);
+        if (!obj || (filtering && !rest_matches(l->c->rg.r, l->labels, l->fields, obj))) {
+            json_object_put(obj);
+            return;
+        }
+    }
+    if (l->sent++)
+        evbuffer_add(l->items, ",", 1);
+    if (l->table) {
+        row = table_row(l->c->rg.r, obj, l->inc);
+        evbuffer_add_printf(l->items, "%s",
+                            json_object_to_json_string_ext(row, JSON_C_TO_STRING_PLAIN));
+        json_object_put(row);
+    } else {
+        evbuffer_add(l->items, value, len);
+    }
+    json_object_put(obj);
+}
+
+static char *metadata(struct list *l)
+{
+    struct json_object *m = json_object_new_object();
+    bool filtered = !selector_empty(l->labels) || !selector_empty(l->fields);
+    char rv[24], *s;
+
+    snprintf(rv, sizeof(rv), "%lld", (long long)l->last.rev);
+    json_object_object_add(m, "resourceVersion", json_object_new_string(rv));
+    if (l->last.cont) {
+        json_object_object_add(m, "continue", json_object_new_string(l->last.cont));
+        if (l->last.remaining >= 0 && !filtered)
+            json_object_object_add(m, "remainingItemCount",
+                                   json_object_new_int64(l->last.remaining));
+    }
+    s = xstrdup(json_object_to_json_string_ext(m, JSON_C_TO_STRING_PLAIN));
+    json_object_put(m);
+    return s;
+}
+
+/* The opening of the document, up to the '[' of items or rows; meta first when given. */
+static void head(struct list *l, struct evbuffer *out, const char *meta)
+{
+    struct rest *c = l->c;
+    char av[160];
+
+    if (l->table) {
+        struct json_object *t = table_new(c->rg.r, false), *cols = NULL;
+
+        json_object_object_get_ex(t, "columnDefinitions", &cols);
+        evbuffer_add_printf(out, "{\"kind\":\"Table\",\"apiVersion\":\"meta.k8s.io/v1\",");
+        if (meta)
+            evbuffer_add_printf(out, "\"metadata\":%s,", meta);
+        evbuffer_add_printf(out, "\"columnDefinitions\":%s,\"rows\":[",
+                            json_object_to_json_string_ext(cols, JSON_C_TO_STRING_PLAIN));
+        json_object_put(t);
+        return;
+    }
+    evbuffer_add_printf(out, "{\"kind\":\"%sList\",\"apiVersion\":\"%s\",", c->rg.r->kind,
+                        registry_api_version(&c->rg, av, sizeof(av)));
+    if (meta)
+        evbuffer_add_printf(out, "\"metadata\":%s,", meta);
+    evbuffer_add_printf(out, "\"items\":[");
+}
+
+/* Everything fitted in one page: one reply, metadata first as kube writes it. */
+static void reply_whole(struct list *l)
+{
+    struct evbuffer *out = evbuffer_new();
+    char *meta = metadata(l);
+
+    head(l, out, meta);
+    evbuffer_add_buffer(out, l->items);
+    evbuffer_add(out, "]}\n", 3);
+    if (l->pretty)
+        req_reply_json_bytes(l->c->req, 200, (const char *)evbuffer_pullup(out, -1),
+                             evbuffer_get_length(out) - 1);
+    else
+        req_reply_buffer(l->c->req, 200, "application/json", out);
+    evbuffer_free(out);
+    free(meta);
+}
+
+static void stream_items(struct list *l)
+{
+    size_t n = evbuffer_get_length(l->items);
+
+    if (n)
+        req_stream_write(l->c->req, evbuffer_pullup(l->items, -1), n);
+    evbuffer_drain(l->items, n);
+}
+
+static void stream_end(struct list *l)
+{
+    char *meta = metadata(l);
+    struct evbuffer *tail = evbuffer_new();
+
+    stream_items(l);
+    evbuffer_add_printf(tail, "],\"metadata\":%s}\n", meta);
+    req_stream_write(l->c->req, evbuffer_pullup(tail, -1), evbuffer_get_length(tail));
+    req_stream_end(l->c->req);
+    evbuffer_free(tail);
+    free(meta);
+}
+
+static void client_gone(struct req *req, void *arg)
+{
+    struct list *l = arg;
+
+    (void)req;
+    if (l->resume)
+        event_del(l->resume);
+}
+
+static void stream_start(struct list *l)
+{
+    struct evbuffer *out = evbuffer_new();
+
+    l->streaming = true;
+    req_stream_start(l->c->req, 200, "application/json", client_gone, l);
+    head(l, out, NULL);
+    req_stream_write(l->c->req, evbuffer_pullup(out, -1), evbuffer_get_length(out));
+    evbuffer_free(out);
+    stream_items(l);
+}
+
+/* Reads one page; returns 1 when the listing is complete, 0 when more pages follow, -1 after
+ * failing the request. */
+static int read_page(struct list *l)
+{
+    struct apierr err = {0};
+    unsigned left = l->want ? l->want - l->got : PAGE_ITEMS;
+
+    storage_list_result_release(&l->last);
+    l->o.limit = left < PAGE_ITEMS ? left : PAGE_ITEMS;
+    if (storage_list(l->c->rg.st, &l->o, item, l, &l->last, &err) < 0) {
+        if (l->streaming)
+            req_stream_end(l->c->req); /* the client sees a truncated list */
+        else
+            rest_fail(l->c, &err);
+        return -1;
+    }
+    l->got += l->last.count;
+    if (!l->last.cont || (l->want && l->got >= l->want))
+        return 1;
+    free(l->cont);
+    l->cont = xstrdup(l->last.cont);
+    l->o.cont = l->cont;
+    return 0;
+}
+
+static void resume(evutil_socket_t fd, short what, void *arg);
+
+/* Reads pages while the client keeps up, a few per loop turn. */
+static void pump(struct list *l)
+{
+    struct timeval now = {0, 0}, later = {0, 1000};
+    int i, rc;
+
+    for (i = 0; i < PAGES_PER_TURN; i++) {
+        if (req_stream_backlog(l->c->req) > MAX_BACKLOG) {
+            evtimer_add(l->resume, &later);
+            return;
+        }
+        rc = read_page(l);
+        if (rc < 0)
+            return;
+        if (rc > 0) {
+            stream_end(l);
+            return;
+        }
+        stream_items(l);
+    }
+    evtimer_add(l->resume, &now);
+}
+
+static void resume(evutil_socket_t fd, short what, void *arg)
+{
+    struct list *l = arg;
+
+    (void)fd;
+    (void)what;
+    if (!l->c->req->gone)
+        pump(l);
+}
+
+static int options(struct list *l, struct apierr *err)
+{
+    struct rest *c = l->c;
+    const char *limit = req_query_param(c->req, "limit");
+    const char *cont = req_query_param(c->req, "continue");
+    const char *rv = req_query_param(c->req, "resourceVersion");
+    long lim = limit && *limit ? strtol(limit, NULL, 10) : 0;
+
+    if (cont && *cont && rv && *rv && strcmp(rv, "0") != 0)
+        return apierr_set(err, APIERR_BAD_REQUEST,
+                          "specifying resource version is not allowed when using continue");
+    if (rest_read_options(c, true, lim > 0, &l->o.read, err) < 0)
+        return -1;
+    if (registry_key(&c->rg, c->ns, NULL, l->prefix, sizeof(l->prefix)) < 0)
+        return apierr_set(err, APIERR_BAD_REQUEST, "namespace too long");
+    l->o.prefix = l->prefix;
+    l->o.cont = cont && *cont ? cont : NULL;
+    l->want = lim > 0 ? (unsigned)lim : 0;
+    return 0;
+}
+
+static struct list *list_new(struct rest *c, enum negotiated n)
+{
+    struct list *l = arena_alloc(c->req->arena, sizeof(*l));
+    struct event_base *base = server_base(c->s);
+
+    l->c = c;
+    l->table = n == NEG_TABLE;
+    l->inc = table_include_param(c->req);
+    l->pretty = req_wants_pretty(c->req);
+    l->items = evbuffer_new();
+    if (base)
+        l->resume = evtimer_new(base, resume, l);
+    arena_defer(c->req->arena, list_release, l);
+    return l;
+}
+
+void rest_list(struct rest *c)
+{
+    enum negotiated n = rest_output(c);
+    struct apierr err = {0};
+    struct list *l;
+    int rc;
+
+    if (n == NEG_NONE)
+        return;
+    l = list_new(c, n);
+    if (rest_selectors(c, &l->labels, &l->fields, &err) < 0 || options(l, &err) < 0) {
+        rest_fail(c, &err);
+        return;
+    }
+    rc = read_page(l);
+    /* a pretty listing is for people: gather it whole; without a loop, likewise */
+    while (rc == 0 && (l->pretty || !l->resume))
+        rc = read_page(l);
+    if (rc > 0)
+        reply_whole(l);
+    else if (rc == 0) {
+        stream_start(l);
+        pump(l);
+    }
+}

@@ -15,6 +15,7 @@
 #include "cmd/options.h"
 #include "extensions/extensions.h"
 #include "generic/auth/pki.h"
+#include "generic/auth/satoken.h"
 #include "generic/auth/tokenfile.h"
 #include "generic/discovery/discovery.h"
 #include "generic/filters/filter.h"
@@ -34,6 +35,11 @@ struct app {
     struct discovery *discovery;
     struct openapi *openapi;
     struct tokenfile *tokens;
+    struct satoken *sa;
+    struct authn_token token_authn[2];
+    char *sa_lists; /* the comma-separated flags, split in place */
+    const char *audiences[SATOKEN_MAX_AUDIENCES + 1], *sa_key_files[SATOKEN_MAX_KEYS + 1];
+    char sa_key[PKI_PATH_MAX];
     struct http_listener *listener;
     struct event *sigterm, *sigint, *drain;
     struct maxinflight inflight[2];
@@ -170,7 +176,8 @@ static void build_filters(struct app *a)
     a->timeout = (struct timeout_config){.base = a->base, .seconds = a->opt.request_timeout};
     a->body.max = MAX_BODY;
     a->authn = (struct authn_config){
-        .anonymous = a->opt.anonymous_auth, .tokens = a->tokens, .cert_identity = cert_identity};
+        .anonymous = a->opt.anonymous_auth, .tokens = a->tokens, .cert_identity = cert_identity,
+        .token_authenticators = a->token_authn, .api_audiences = a->audiences, .sa_tokens = a->sa};
     memcpy(a->chain, chain, sizeof(chain));
 }
 
@@ -202,6 +209,49 @@ static int open_storage(struct app *a)
     return 0;
 }
 
+/* Splits a comma-separated list (in place) into out, at most max entries and a NULL. */
+static void split_list(char *s, const char **out, size_t max)
+{
+    size_t n = 0;
+    char *tok, *save = NULL;
+
+    for (tok = strtok_r(s, ",", &save); tok && n < max; tok = strtok_r(NULL, ",", &save))
+        out[n++] = tok;
+    out[n] = NULL;
+}
+
+/* Service account tokens: the signing key (the flag's, or <data-dir>/pki/sa.key generated once),
+ * the verification keys, the issuer and the API audiences; then their authenticator. */
+static int setup_sa(struct app *a)
+{
+    struct satoken_config sc = {.issuer = a->opt.service_account_issuer,
+                                .audiences = a->audiences,
+                                .signing_key_file = a->opt.service_account_signing_key_file,
+                                .key_files = a->sa_key_files,
+                                .generated_key_file = a->sa_key,
+                                .storage = a->st};
+    const char *auds = a->opt.api_audiences, *keys = a->opt.service_account_key_file;
+    struct apierr err = {0};
+    size_t na = strlen(auds ? auds : ""), nk = strlen(keys ? keys : "");
+
+    a->sa_lists = calloc(1, na + nk + 2);
+    if (!a->sa_lists)
+        abort();
+    memcpy(a->sa_lists, auds ? auds : "", na);
+    memcpy(a->sa_lists + na + 1, keys ? keys : "", nk);
+    split_list(a->sa_lists, a->audiences, SATOKEN_MAX_AUDIENCES);
+    split_list(a->sa_lists + na + 1, a->sa_key_files, SATOKEN_MAX_KEYS);
+    if (!a->audiences[0]) {
+        a->audiences[0] = a->opt.service_account_issuer;
+        a->audiences[1] = NULL;
+    }
+    if (pki_path(a->sa_key, a->opt.data_dir, "pki/sa.key", &err) < 0 ||
+        !(a->sa = satoken_new(&sc, &err)))
+        return fail("service account tokens: %s", err.message);
+    a->token_authn[0] = (struct authn_token){satoken_authenticate, a->sa};
+    return 0;
+}
+
 static int storage_ready(void *arg, char *why, size_t n)
 {
     struct apierr err = {0};
@@ -216,15 +266,18 @@ static int storage_ready(void *arg, char *why, size_t n)
 static int build_chain(struct app *a)
 {
     struct server_config cfg = {.base = a->base, .storage = a->st};
+    struct kubeapi_options ko = {a->opt.service_cluster_ip_range, a->opt.service_node_port_range,
+                                 a->opt.secure_port, a->opt.bind_address};
     struct apierr err = {0};
 
     a->discovery = discovery_new();
     a->openapi = openapi_new();
     cfg.discovery = a->discovery;
     cfg.openapi = a->openapi;
+    cfg.authn = &a->authn; /* filled by build_filters, before the first request */
 
     a->ext = extensions_new(&cfg, NULL, &err);
-    a->kube = a->ext ? kubeapi_new(&cfg, a->ext, &err) : NULL;
+    a->kube = a->ext ? kubeapi_new(&cfg, &ko, a->ext, &err) : NULL;
     a->agg = a->kube ? aggregator_new(&cfg, a->kube, &err) : NULL;
     if (!a->agg)
         return fail("cannot build the server chain: %s", err.message);
@@ -308,7 +361,7 @@ static int setup(struct app *a)
         if (!a->tokens)
             return fail("--token-auth-file: %s", err);
     }
-    if (setup_pki(a) < 0 || open_storage(a) < 0 || build_chain(a) < 0)
+    if (setup_pki(a) < 0 || open_storage(a) < 0 || setup_sa(a) < 0 || build_chain(a) < 0)
         return -1;
     build_filters(a);
     if (start_listener(a) < 0 || write_kubeconfig(a) < 0)
@@ -326,6 +379,8 @@ static void teardown(struct app *a)
     discovery_free(a->discovery);
     storage_free(a->st);
     tokenfile_free(a->tokens);
+    satoken_free(a->sa);
+    free(a->sa_lists);
     if (a->drain)
         event_free(a->drain);
     if (a->sigterm)

@@ -46,6 +46,22 @@ static void table(struct options *o, struct flag *f)
         {"access-log", FLAG_BOOL, &o->access_log, "true",
          "Log one line per request to standard error."},
         {"v", FLAG_INT, &o->verbosity, "0", "Log level verbosity."},
+        {"service-account-signing-key-file", FLAG_STRING, &o->service_account_signing_key_file,
+         NULL,
+         "PEM private key (RSA or EC P-256) that signs service account tokens; without it an RSA "
+         "key is generated as <data-dir>/pki/sa.key."},
+        {"service-account-key-file", FLAG_STRING, &o->service_account_key_file, NULL,
+         "Comma-separated PEM files of public or private keys that verify service account "
+         "tokens (default: the signing key)."},
+        {"service-account-issuer", FLAG_STRING, &o->service_account_issuer,
+         "https://kubernetes.default.svc.cluster.local",
+         "The iss of issued service account tokens, and the one accepted."},
+        {"api-audiences", FLAG_STRING, &o->api_audiences, NULL,
+         "Comma-separated audiences of the API: tokens must name one; default: the issuer."},
+        {"service-cluster-ip-range", FLAG_STRING, &o->service_cluster_ip_range, "10.0.0.0/24",
+         "A CIDR notation IP range from which to assign service cluster IPs."},
+        {"service-node-port-range", FLAG_STRING, &o->service_node_port_range, "30000-32767",
+         "A port range to reserve for services with NodePort visibility."},
         {0},
     };
     unsigned i;

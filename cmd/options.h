@@ -23,6 +23,12 @@ struct options {
     double etcd_compaction_interval;
     bool access_log;
     int verbosity;
+    const char *service_account_signing_key_file;
+    const char *service_account_key_file; /* comma-separated */
+    const char *service_account_issuer;
+    const char *api_audiences;            /* comma-separated; empty: the issuer */
+    const char *service_cluster_ip_range;
+    const char *service_node_port_range;
 };
 
 /* Parses argv into *o. Returns 0 to run, 1 after printing help, 2 after printing an error. */

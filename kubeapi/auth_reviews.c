@@ -12,7 +12,7 @@
 #include "generic/endpoints/endpoints.h"
 #include "generic/filters/filter.h"
 #include "generic/server/server.h"
-#include "kubeapi/auth_internal.h"
+#include "kubeapi/groups_internal.h"
 
 #define AUTHN_V1 "authentication.k8s.io/v1"
 #define AUTHZ_V1 "authorization.k8s.io/v1"

@@ -97,58 +97,60 @@ static int undecodable(struct apierr *err, const char *kind, const char *detail)
                       kind, kind, detail);
 }
 
+/* Rewrites map[k] (base64 text s) in canonical form; returns the decoded length or -1 with err. */
+static long canonical_b64(struct json_object *map, const char *k, const char *s, const char *kind,
+                          struct apierr *err)
+{
+    unsigned char *buf = xmalloc(strlen(s) + 1);
+    char detail[80];
+    size_t bad = 0;
+    long n = b64_decode(s, buf, &bad);
+
+    if (n >= 0) {
+        char *enc = b64_encode(buf, (size_t)n);
+
+        json_object_object_add(map, k, json_object_new_string(enc)); /* s is gone now */
+        free(enc);
+    }
+    free(buf);
+    if (n >= 0)
+        return n;
+    snprintf(detail, sizeof(detail), "illegal base64 data at input byte %zu", bad);
+    return undecodable(err, kind, detail);
+}
+
 /* A map of strings (data, stringData) or of base64 bytes (binary); *size adds the decoded
  * bytes. Binary values are rewritten in canonical form. */
 static int decode_map(struct json_object *obj, const char *kind, const char *key, int binary,
                       size_t *size, struct apierr *err)
 {
-    struct json_object *map = obj_get(obj, key);
+    struct json_object *map = obj_get(obj, key), *bad = map;
+    const char *type = binary ? "[]uint8" : "string";
     char detail[200];
-    size_t bad = 0;
+    long n;
 
     if (!map || json_object_is_type(map, json_type_null))
         return 0;
-    if (!json_object_is_type(map, json_type_object)) {
-        snprintf(detail, sizeof(detail),
-                 "json: cannot unmarshal %s into Go struct field %s.%s "
-                 "of type map[string]%s",
-                 json_type_to_name(json_object_get_type(map)), kind, key,
-                 binary ? "[]uint8" : "string");
-        return undecodable(err, kind, detail);
+    if (json_object_is_type(map, json_type_object)) {
+        json_object_object_foreach(map, k, v) {
+            if (!json_object_is_type(v, json_type_string)) {
+                bad = v;
+                break;
+            }
+            n = binary ? canonical_b64(map, k, json_object_get_string(v), kind, err)
+                       : (long)json_object_get_string_len(v);
+            if (n < 0)
+                return -1;
+            *size += (size_t)n;
+        }
+        if (bad == map)
+            return 0;
     }
-    json_object_object_foreach(map, k, v) {
-        const char *s = json_object_get_string(v);
-        unsigned char *buf;
-        long n;
-
-        if (!json_object_is_type(v, json_type_string)) {
-            snprintf(detail, sizeof(detail),
-                     "json: cannot unmarshal %s into Go struct field "
-                     "%s.%s of type %s",
-                     json_type_to_name(json_object_get_type(v)), kind, key,
-                     binary ? "[]uint8" : "string");
-            return undecodable(err, kind, detail);
-        }
-        if (!binary) {
-            *size += strlen(s);
-            continue;
-        }
-        buf = xmalloc(strlen(s) + 1);
-        n = b64_decode(s, buf, &bad);
-        if (n >= 0) {
-            char *enc = b64_encode(buf, (size_t)n);
-
-            json_object_object_add(map, k, json_object_new_string(enc)); /* v is gone now */
-            free(enc);
-        }
-        free(buf);
-        if (n < 0) {
-            snprintf(detail, sizeof(detail), "illegal base64 data at input byte %zu", bad);
-            return undecodable(err, kind, detail);
-        }
-        *size += (size_t)n;
-    }
-    return 0;
+    snprintf(detail, sizeof(detail),
+             "json: cannot unmarshal %s into Go struct field %s.%s of type %s%s",
+             json_type_to_name(json_object_get_type(bad)), kind, key,
+             bad == map ? "map[string]" : "", type);
+    return undecodable(err, kind, detail);
 }
 
 /* Keys valid as kube's IsConfigMapKey, reported as <what>[key]. */

@@ -6,7 +6,7 @@
 
 #include "generic/apis/meta.h"
 #include "generic/endpoints/table.h"
-#include "kubeapi/auth_internal.h"
+#include "kubeapi/groups_internal.h"
 #include "kubeapi/kubeapi_internal.h"
 
 /* --- namespaces --- */

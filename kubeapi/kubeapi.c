@@ -1,7 +1,7 @@
 #include "generic/endpoints/endpoints.h"
 #include "generic/openapi/openapi.h"
 #include "kubeapi/kubeapi.h"
-#include "kubeapi/auth_internal.h"
+#include "kubeapi/groups_internal.h"
 #include "kubeapi/kubeapi_internal.h"
 #include "kubeapi/openapi_blobs.h"
 

@@ -8,7 +8,7 @@
 
 #include "generic/apis/meta.h"
 #include "generic/endpoints/table.h"
-#include "kubeapi/auth_internal.h"
+#include "kubeapi/groups_internal.h"
 #include "kubeapi/kubeapi_internal.h"
 
 #define RBAC_GROUP "rbac.authorization.k8s.io"

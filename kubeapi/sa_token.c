@@ -15,7 +15,7 @@
 #include "generic/filters/filter.h"
 #include "generic/server/server.h"
 #include "generic/storage/storage.h"
-#include "kubeapi/auth_internal.h"
+#include "kubeapi/groups_internal.h"
 
 #define DEFAULT_EXPIRATION 3600
 #define MIN_EXPIRATION     600

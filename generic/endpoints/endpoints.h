@@ -18,4 +18,12 @@ int endpoint_install(struct server *s, const struct group_version *gv, struct ap
  * the decoded request body. Honours dryRun and answers once the write is durable. */
 void endpoint_update_with(void *ctx, registry_mutate_fn fn);
 
+/* For the handlers given a request context ctx (subresource serve, resource serve_create): the
+ * request's storage, group version and resource (borrowed); the server that serves them; and the
+ * decoded request body, a JSON object the request's arena holds, or NULL after replying 400 or
+ * 415. */
+const struct registry *endpoint_registry(void *ctx);
+struct server *endpoint_server(void *ctx);
+struct json_object *endpoint_body(void *ctx);
+
 #endif

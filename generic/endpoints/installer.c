@@ -70,6 +70,11 @@ static void dispatch(struct rest *c)
         serve_scale(c);
         return;
     }
+    if (c->rg.r->serve_create && !c->sub[0] && !c->name[0] &&
+        strcmp(c->req->info.verb, "create") == 0 && (allowed & VERB_CREATE)) {
+        c->rg.r->serve_create(c->req, c);
+        return;
+    }
     if (c->sub[0]) /* subresources answer get, update and patch */
         allowed &= VERB_GET | VERB_UPDATE | VERB_PATCH;
     if (c->name[0]) /* POST names no object; PUT, PATCH and DELETE name one */

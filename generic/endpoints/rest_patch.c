@@ -8,6 +8,7 @@
 
 #include "generic/endpoints/patch.h"
 #include "generic/endpoints/rest.h"
+#include "generic/openapi/fields.h"
 #include "generic/openapi/openapi.h"
 #include "generic/server/server.h"
 
@@ -130,6 +131,15 @@ int rest_patch_object(void *arg, struct json_object *doc, struct json_object **o
     json_object_put(res);
     if (rc < 0 || !*out)
         return apierr_set(err, APIERR_INTERNAL, "cannot copy the patched object");
+    if (openapi_fields_patch(ctx.oa, c->req, c->rg.gv, c->schema_kind,
+                             c->patch_type == PATCH_JSON    ? OPENAPI_PATCH_JSON
+                             : c->patch_type == PATCH_MERGE ? OPENAPI_PATCH_MERGE
+                                                            : OPENAPI_PATCH_STRATEGIC,
+                             c->patch, *out, err) < 0) {
+        json_object_put(*out);
+        *out = NULL;
+        return -1;
+    }
     return 0;
 }
 
@@ -171,6 +181,7 @@ static int check_type(struct rest *c, struct apierr *err)
 int rest_patch_prepare(struct rest *c)
 {
     struct apierr err = {0};
+    enum openapi_fv fv;
     const char *dry = req_query_param(c->req, "dryRun");
 
     if (dry && *dry && strcmp(dry, "All") != 0) {
@@ -180,7 +191,9 @@ int rest_patch_prepare(struct rest *c)
         return -1;
     }
     c->dry_run = dry && *dry;
-    if (check_type(c, &err) < 0 || decode_patch(c, &err) < 0) {
+    if (check_type(c, &err) < 0 ||
+        openapi_field_validation(c->req, "PatchOptions", &fv, &err) < 0 ||
+        decode_patch(c, &err) < 0) {
         rest_fail(c, &err);
         return -1;
     }

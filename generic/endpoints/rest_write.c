@@ -12,6 +12,8 @@
 #include "generic/apis/xalloc.h"
 #include "generic/endpoints/endpoints.h"
 #include "generic/endpoints/rest.h"
+#include "generic/openapi/fields.h"
+#include "generic/server/server.h"
 
 void rest_fail(struct rest *c, struct apierr *err)
 {
@@ -138,6 +140,11 @@ void rest_create(struct rest *c)
     obj = rest_body(c);
     if (!obj)
         return;
+    if (openapi_fields_body(server_openapi(c->s), c->req, c->rg.gv, c->rg.r->kind, "CreateOptions",
+                            obj, &err) < 0) {
+        rest_fail(c, &err);
+        return;
+    }
     w.dry_run = c->dry_run;
     if (registry_create(&c->rg, &w, obj, &c->out, &err) < 0) {
         rest_fail(c, &err);
@@ -169,6 +176,11 @@ static void update_with(struct rest *c, registry_mutate_fn fn)
     obj = rest_body(c);
     if (!obj)
         return;
+    if (openapi_fields_body(server_openapi(c->s), c->req, c->rg.gv, c->rg.r->kind, "UpdateOptions",
+                            obj, &err) < 0) {
+        rest_fail(c, &err);
+        return;
+    }
     w.dry_run = c->dry_run;
     if (registry_update(&c->rg, &w, c->name, c->sub, fn, obj, &c->out, &err) < 0) {
         rest_fail(c, &err);
@@ -180,6 +192,21 @@ static void update_with(struct rest *c, registry_mutate_fn fn)
 void endpoint_update_with(void *ctx, registry_mutate_fn fn)
 {
     update_with(ctx, fn);
+}
+
+const struct registry *endpoint_registry(void *ctx)
+{
+    return &((struct rest *)ctx)->rg;
+}
+
+struct server *endpoint_server(void *ctx)
+{
+    return ((struct rest *)ctx)->s;
+}
+
+struct json_object *endpoint_body(void *ctx)
+{
+    return rest_body(ctx);
 }
 
 void rest_update(struct rest *c)

@@ -68,6 +68,18 @@ struct strategy {
      * Terminating until its spec.finalizers are done), 0 to let it go. Objects with
      * metadata.finalizers are kept regardless. */
     int (*keep_deleting)(struct json_object *obj);
+    /* Reserves what obj claims from state shared across objects (a service's cluster IP and node
+     * ports), filling in what it allocates; runs after validation, just before the write. old
+     * is NULL on create; state is the strategy's own (below). Returns 0, or -1 with err (field
+     * causes become kube's Invalid message), having reserved nothing. */
+    int (*admit)(void *state, struct json_object *obj, struct json_object *old,
+                 struct apierr *err);
+    /* Gives back what admit reserved for obj when the write does not happen (it failed, or was
+     * a dry run). Releasing what a committed write stops using is the state owner's job. */
+    void (*unadmit)(void *state, struct json_object *obj, struct json_object *old);
+    /* What admit and unadmit work on: NULL in the static tables; a server that needs it
+     * installs a copy of the strategy carrying its own. */
+    void *state;
 };
 
 /* A subresource beyond status and scale (namespaces/finalize, serviceaccounts/token, ...), served
@@ -94,6 +106,10 @@ struct resource {
     const char *const *fields;   /* selectable fields beyond metadata.name/namespace, NULL-ended */
     const struct subresource *subresources; /* NULL or ending with a zeroed entry */
     validation_name_fn *name_fn; /* rule for metadata.name; NULL: a DNS-1123 subdomain */
+    /* Answers POST to the collection itself instead of the store: a virtual resource that is
+     * computed, never stored (TokenReview, SelfSubjectAccessReview). ctx is the endpoint's
+     * request context; verbs are then usually just VERB_CREATE. NULL: the generic create. */
+    void (*serve_create)(struct req *req, void *ctx);
 };
 
 /* An API group/version and its resources (array ending with a zeroed entry). */

@@ -220,6 +220,27 @@ static int validate(const struct registry *rg, struct json_object *obj, struct j
     return rc;
 }
 
+/* The strategy's admit hook with its state; causes get kube's Invalid message. */
+static int admit(const struct registry *rg, struct json_object *obj, struct json_object *old,
+                 struct apierr *err)
+{
+    const struct strategy *s = rg->r->strategy;
+
+    if (!s || !s->admit || s->admit(s->state, obj, old, err) == 0)
+        return 0;
+    if (err->reason == APIERR_INVALID)
+        validation_finish(err, rg->gv->group, rg->r->kind, meta_str(obj, "name"));
+    return -1;
+}
+
+static void unadmit(const struct registry *rg, struct json_object *obj, struct json_object *old)
+{
+    const struct strategy *s = rg->r->strategy;
+
+    if (s && s->unadmit)
+        s->unadmit(s->state, obj, old);
+}
+
 static int store_new(const struct registry *rg, const struct registry_write *w,
                      struct json_object *obj, struct storage_obj *out, struct apierr *err)
 {
@@ -261,16 +282,21 @@ int registry_create(const struct registry *rg, const struct registry_write *w,
     }
     if (prepare_create(rg, obj, err) < 0 || validate(rg, obj, NULL, err) < 0)
         return -1;
-    if (registry_admit_namespace(rg->st, rg, w->ns, meta_str(obj, "name"), err) < 0)
+    if (registry_admit_namespace(rg->st, rg, w->ns, meta_str(obj, "name"), err) < 0 ||
+        admit(rg, obj, NULL, err) < 0)
         return -1;
     for (tries = 0; tries < GENERATE_TRIES; tries++) {
-        if (store_new(rg, w, obj, out, err) == 0)
+        if (store_new(rg, w, obj, out, err) == 0) {
+            if (w->dry_run)
+                unadmit(rg, obj, NULL);
             return 0;
+        }
         if (err->reason != APIERR_ALREADY_EXISTS || !generated)
             break;
         memset(err, 0, sizeof(*err));
         generate_name(obj, meta_str(obj, "generateName")); /* kube retries a collision */
     }
+    unadmit(rg, obj, NULL);
     if (err->reason != APIERR_ALREADY_EXISTS)
         return -1;
     memset(err, 0, sizeof(*err));
@@ -286,7 +312,33 @@ struct update_ctx {
     registry_mutate_fn fn;
     void *arg;
     struct apierr *err;
+    struct json_object *admitted, *admitted_old; /* what the last admit reserved for */
 };
+
+/* Admits obj, first giving back what an earlier attempt of the same update reserved. */
+static int admit_update(struct update_ctx *c, struct json_object *obj, struct json_object *old)
+{
+    if (c->admitted)
+        unadmit(c->rg, c->admitted, c->admitted_old);
+    json_object_put(c->admitted);
+    json_object_put(c->admitted_old);
+    c->admitted = c->admitted_old = NULL;
+    if (admit(c->rg, obj, old, c->err) < 0)
+        return -1;
+    c->admitted = json_object_get(obj);
+    c->admitted_old = json_object_get(old);
+    return 0;
+}
+
+/* Ends an update: what admit reserved is given back unless the write happened. */
+static int end_update(struct update_ctx *c, int rc)
+{
+    if (c->admitted && (rc < 0 || c->w->dry_run))
+        unadmit(c->rg, c->admitted, c->admitted_old);
+    json_object_put(c->admitted);
+    json_object_put(c->admitted_old);
+    return rc;
+}
 
 static void copy_field(struct json_object *dst, struct json_object *src, const char *key)
 {
@@ -388,7 +440,7 @@ static int build_update(struct update_ctx *c, const struct storage_obj *cur,
     if (!c->sub[0] && c->rg->r->strategy && c->rg->r->strategy->prepare_update)
         c->rg->r->strategy->prepare_update(obj, old); /* the main resource's rules only */
     meta_set_str(obj, "resourceVersion", meta_str(old, "resourceVersion") ?: "");
-    if (validate(c->rg, obj, old, c->err) < 0)
+    if (validate(c->rg, obj, old, c->err) < 0 || admit_update(c, obj, old) < 0)
         goto out;
     bump_generation(c->rg, obj, old);
     *same = json_object_equal(obj, old);
@@ -471,20 +523,22 @@ int registry_update(const struct registry *rg, const struct registry_write *w, c
                     const char *subresource, registry_mutate_fn fn, void *arg,
                     struct storage_obj *out, struct apierr *err)
 {
-    struct update_ctx c = {rg, w, name, subresource ? subresource : "", fn, arg, err};
+    struct update_ctx c = {rg, w, name, subresource ? subresource : "", fn, arg, err, NULL, NULL};
     char key[1024];
 
     if (registry_key(rg, w->ns, name, key, sizeof(key)) < 0)
         return registry_not_found(rg, name, err);
     if (w->dry_run)
-        return update_dry_run(&c, key, out);
+        return end_update(&c, update_dry_run(&c, key, out));
     if (storage_update(rg->st, key, NULL, 0, update_cb, &c, out, err) < 0) {
+        end_update(&c, -1);
         if (err->reason == APIERR_NOT_FOUND && !err->causes[0].type[0] && !err->kind[0]) {
             memset(err, 0, sizeof(*err));
             return registry_not_found(rg, name, err);
         }
         return -1;
     }
+    end_update(&c, 0);
     return finish_pending_delete(rg, key, out, err);
 }
 

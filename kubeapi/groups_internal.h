@@ -1,10 +1,11 @@
 /* Private to kubeapi/: the group versions of batch, networking, RBAC, authentication and
  * authorization, the serviceaccounts/token subresource, and the helpers of resources that are
  * computed rather than stored (reviews, TokenRequest). */
-#ifndef KUBEAPI_AUTH_INTERNAL_H
-#define KUBEAPI_AUTH_INTERNAL_H
+#ifndef KUBEAPI_GROUPS_INTERNAL_H
+#define KUBEAPI_GROUPS_INTERNAL_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 #include "generic/registry/resource.h"
 
@@ -16,6 +17,10 @@ extern const struct group_version kube_networking_v1;
 extern const struct group_version kube_rbac_v1;
 extern const struct group_version kube_authentication_v1;
 extern const struct group_version kube_authorization_v1;
+
+/* Checks a CronJob schedule (five cron fields or a descriptor such as @hourly): 0, or -1 with
+ * robfig/cron's message in msg. */
+int kube_cron_validate(const char *schedule, char *msg, size_t n);
 
 /* serviceaccounts/token (TokenRequest), for the serviceaccounts row of core/v1. */
 extern const struct subresource serviceaccount_subresources[];

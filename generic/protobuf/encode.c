@@ -1,0 +1,223 @@
+/* JSON to protobuf bytes, driven by the tables: the fields a JSON object has, in field-number
+ * order, maps sorted by key as gogo writes them. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "generic/apis/xalloc.h"
+#include "generic/protobuf/protobuf_internal.h"
+
+#define WATCH_EVENT "k8s.io.apimachinery.pkg.apis.meta.v1.WatchEvent"
+
+static int enc_int(struct pb_ctx *c, const struct pb_field *f, struct json_object *v, int64_t *out)
+{
+    double d;
+
+    if (json_object_is_type(v, json_type_int)) {
+        *out = json_object_get_int64(v);
+    } else if (json_object_is_type(v, json_type_double)) {
+        d = json_object_get_double(v);
+        if (d != floor(d) || d < -9223372036854775808.0 || d >= 9223372036854775808.0)
+            return pb_fail_encode(c, "%s: %g is not an integer", f->json, d);
+        *out = (int64_t)d;
+    } else {
+        return pb_fail_encode(c, "%s: %s is not an integer", f->json,
+                              json_object_to_json_string(v));
+    }
+    if (f->kind == PBK_INT32 && (*out < INT32_MIN || *out > INT32_MAX))
+        return pb_fail_encode(c, "%s: %lld is out of the int32 range", f->json, (long long)*out);
+    return 0;
+}
+
+static int enc_number(struct pb_ctx *c, const struct pb_field *f, struct json_object *v,
+                      struct pb_buf *out)
+{
+    unsigned char le[8];
+    uint64_t bits;
+    double d;
+    int i;
+
+    if (!json_object_is_type(v, json_type_double) && !json_object_is_type(v, json_type_int))
+        return pb_fail_encode(c, "%s: %s is not a number", f->json, json_object_to_json_string(v));
+    d = json_object_get_double(v);
+    memcpy(&bits, &d, sizeof(bits));
+    for (i = 0; i < 8; i++)
+        le[i] = (unsigned char)(bits >> (8 * i));
+    pb_put_tag(out, f->number, PBW_FIXED64);
+    pb_put(out, le, sizeof(le));
+    return 0;
+}
+
+static int enc_text(struct pb_ctx *c, const struct pb_field *f, uint32_t number, uint8_t kind,
+                    struct json_object *v, struct pb_buf *out)
+{
+    unsigned char *raw;
+    size_t n;
+
+    if (!json_object_is_type(v, json_type_string))
+        return pb_fail_encode(c, "%s: %s is not a string", f->json, json_object_to_json_string(v));
+    if (kind == PBK_STRING) {
+        pb_put_bytes_field(out, number, json_object_get_string(v),
+                           (size_t)json_object_get_string_len(v));
+        return 0;
+    }
+    raw = pb_base64_decode(json_object_get_string(v), (size_t)json_object_get_string_len(v), &n);
+    if (!raw)
+        return pb_fail_encode(c, "%s: not base64", f->json);
+    pb_put_bytes_field(out, number, raw, n);
+    free(raw);
+    return 0;
+}
+
+static int enc_message(struct pb_ctx *c, const struct pb_message *msg, uint32_t number,
+                       struct json_object *v, struct pb_buf *out)
+{
+    size_t mark = pb_begin(out, number);
+    int rc = pb_encode_value(c, msg, v, out);
+
+    pb_end(out, mark);
+    return rc;
+}
+
+/* One value of field f (an element, for a repeated field). */
+static int enc_one(struct pb_ctx *c, const struct pb_field *f, struct json_object *v,
+                   struct pb_buf *out)
+{
+    int64_t i;
+
+    switch (f->kind) {
+    case PBK_STRING:
+    case PBK_BYTES:
+        return enc_text(c, f, f->number, f->kind, v, out);
+    case PBK_BOOL:
+        if (!json_object_is_type(v, json_type_boolean))
+            return pb_fail_encode(c, "%s: %s is not a boolean", f->json,
+                                  json_object_to_json_string(v));
+        pb_put_tag(out, f->number, PBW_VARINT);
+        pb_put_varint(out, json_object_get_boolean(v));
+        return 0;
+    case PBK_INT32:
+    case PBK_INT64:
+        if (enc_int(c, f, v, &i) < 0)
+            return -1;
+        pb_put_tag(out, f->number, PBW_VARINT);
+        pb_put_varint(out, (uint64_t)i); /* negative int32s sign-extend to 10 bytes, as in Go */
+        return 0;
+    case PBK_DOUBLE:
+        return enc_number(c, f, v, out);
+    default:
+        return enc_message(c, &pb_messages[f->msg], f->number, v, out);
+    }
+}
+
+static int key_cmp(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* Entries {key = 1, value = 2}, keys sorted (gogo sorts them, so bytes are deterministic). */
+static int enc_map(struct pb_ctx *c, const struct pb_field *f, struct json_object *map,
+                   struct pb_buf *out)
+{
+    size_t n = 0, i, mark;
+    const char **keys;
+    int rc = 0;
+
+    if (!json_object_is_type(map, json_type_object))
+        return pb_fail_encode(c, "%s is not an object", f->json);
+    keys = xmalloc(sizeof(*keys) * (size_t)json_object_object_length(map));
+    json_object_object_foreach(map, key, val) {
+        (void)val;
+        keys[n++] = key;
+    }
+    qsort(keys, n, sizeof(*keys), key_cmp);
+    for (i = 0; i < n && rc == 0; i++) {
+        struct json_object *v = json_object_object_get(map, keys[i]);
+        mark = pb_begin(out, f->number);
+        pb_put_bytes_field(out, 1, keys[i], strlen(keys[i]));
+        if (f->val == PBK_MESSAGE && v)
+            rc = enc_message(c, &pb_messages[f->msg], 2, v, out);
+        else if (v)
+            rc = enc_text(c, f, 2, f->val, v, out);
+        pb_end(out, mark);
+    }
+    free(keys);
+    return rc;
+}
+
+/* An embedded Go struct: its fields come from the same JSON object; written if any are there. */
+static int enc_inline(struct pb_ctx *c, const struct pb_field *f, struct json_object *obj,
+                      struct pb_buf *out)
+{
+    size_t start = out->len, mark = pb_begin(out, f->number);
+
+    if (pb_encode_fields(c, &pb_messages[f->msg], obj, out) < 0)
+        return -1;
+    if (out->len == mark)
+        out->len = start;
+    else
+        pb_end(out, mark);
+    return 0;
+}
+
+/* A null in a list of raw JSON values (a schema's enum) is the JSON text null; elsewhere it is
+ * nothing to write. */
+static bool holds_json(const struct pb_field *f)
+{
+    uint8_t sp = f->kind == PBK_MESSAGE ? pb_messages[f->msg].special : PBS_NONE;
+
+    return sp == PBS_JSON || sp == PBS_RAWEXT;
+}
+
+static int enc_field(struct pb_ctx *c, const struct pb_message *msg, const struct pb_field *f,
+                     struct json_object *obj, struct pb_buf *out)
+{
+    struct json_object *v;
+    size_t i, n;
+
+    if (f->flags & PBF_INLINE)
+        return enc_inline(c, f, obj, out);
+    if (!json_object_object_get_ex(obj, f->json, &v) || !v)
+        return 0;
+    if (f->kind == PBK_MAP)
+        return enc_map(c, f, v, out);
+    if (!(f->flags & PBF_REPEATED)) {
+        c->raw_envelope = f->kind == PBK_MESSAGE && pb_messages[f->msg].special == PBS_RAWEXT &&
+                          strcmp(msg->name, WATCH_EVENT) == 0;
+        return enc_one(c, f, v, out);
+    }
+    if (!json_object_is_type(v, json_type_array))
+        return pb_fail_encode(c, "%s is not a list", f->json);
+    n = json_object_array_length(v);
+    for (i = 0; i < n; i++) {
+        struct json_object *e = json_object_array_get_idx(v, i);
+        if ((e || holds_json(f)) && enc_one(c, f, e, out) < 0)
+            return -1;
+    }
+    return 0;
+}
+
+int pb_encode_fields(struct pb_ctx *c, const struct pb_message *msg, struct json_object *obj,
+                     struct pb_buf *out)
+{
+    unsigned i;
+
+    if (++c->depth > PB_MAX_DEPTH)
+        return pb_fail_encode(c, "nested more than %d levels deep", PB_MAX_DEPTH);
+    for (i = 0; i < msg->nfields; i++)
+        if (enc_field(c, msg, &msg->fields[i], obj, out) < 0)
+            return -1;
+    c->depth--;
+    return 0;
+}
+
+int pb_encode_value(struct pb_ctx *c, const struct pb_message *msg, struct json_object *v,
+                    struct pb_buf *out)
+{
+    if (msg->special != PBS_NONE)
+        return pb_encode_special(c, msg, v, out);
+    if (!json_object_is_type(v, json_type_object))
+        return pb_fail_encode(c, "%s: %s is not an object", msg->name,
+                              json_object_to_json_string(v));
+    return pb_encode_fields(c, msg, v, out);
+}

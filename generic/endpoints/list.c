@@ -22,7 +22,7 @@
 struct list {
     struct rest *c;
     struct selector *labels, *fields;
-    bool table, pretty, streaming;
+    bool table, pretty, proto, streaming;
     enum table_include inc;
     struct storage_list_opts o;
     char prefix[1024];
@@ -128,7 +128,10 @@ static void reply_whole(struct list *l)
     head(l, out, meta);
     evbuffer_add_buffer(out, l->items);
     evbuffer_add(out, "]}\n", 3);
-    if (l->pretty)
+    if (l->proto)
+        rest_reply_protobuf_bytes(l->c, 200, (const char *)evbuffer_pullup(out, -1),
+                                  evbuffer_get_length(out) - 1);
+    else if (l->pretty)
         req_reply_json_bytes(l->c->req, 200, (const char *)evbuffer_pullup(out, -1),
                              evbuffer_get_length(out) - 1);
     else
@@ -270,6 +273,7 @@ static struct list *list_new(struct rest *c, enum negotiated n)
     l->table = n == NEG_TABLE;
     l->inc = table_include_param(c->req);
     l->pretty = req_wants_pretty(c->req);
+    l->proto = n == NEG_PROTOBUF;
     l->items = evbuffer_new();
     if (base)
         l->resume = evtimer_new(base, resume, l);
@@ -292,8 +296,9 @@ void rest_list(struct rest *c)
         return;
     }
     rc = read_page(l);
-    /* a pretty listing is for people: gather it whole; without a loop, likewise */
-    while (rc == 0 && (l->pretty || !l->resume))
+    /* a pretty listing is for people and a protobuf list is one message: gather them whole;
+     * without a loop, likewise */
+    while (rc == 0 && (l->pretty || l->proto || !l->resume))
         rc = read_page(l);
     if (rc > 0)
         reply_whole(l);

@@ -64,8 +64,19 @@ int rest_read_options(struct rest *c, bool list, bool paged, struct storage_read
 /* The negotiated output of a read (JSON or Table); NEG_NONE after answering 406. */
 enum negotiated rest_output(struct rest *c);
 
-/* Replies err after giving storage errors kube's wording for this resource. */
+/* Replies err as a Status (in protobuf when the client asks for it first). */
 void rest_fail(struct rest *c, struct apierr *err);
+
+/* Wire formats (wire.c). Does the resource's kind have a protobuf message? */
+bool rest_has_protobuf(struct rest *c);
+/* Replies JSON bytes (an object, list or Status) as JSON or, when asked, protobuf. */
+void rest_reply_raw(struct rest *c, int code, const char *json, size_t len);
+/* Replies JSON bytes encoded as protobuf (JSON if the kind has no message). */
+void rest_reply_protobuf_bytes(struct rest *c, int code, const char *json, size_t len);
+/* Is the request body protobuf? Then rest_body_protobuf() decodes it (adopted by the arena),
+ * or answers 400/415 and returns NULL. */
+bool rest_body_is_protobuf(struct rest *c);
+struct json_object *rest_body_protobuf(struct rest *c);
 /* Answers with c->out (code c->code) once the store's pending writes are durable. */
 void rest_reply_when_durable(struct rest *c, int code);
 /* Sends one stored object in the negotiated form (JSON or a one-row Table). */

@@ -49,7 +49,8 @@ int rest_read_options(struct rest *c, bool list, bool paged, struct storage_read
 
 enum negotiated rest_output(struct rest *c)
 {
-    enum negotiated n = negotiate(req_header(c->req, "Accept"), NEG_ALLOW_TABLE);
+    unsigned allow = NEG_ALLOW_TABLE | (rest_has_protobuf(c) ? NEG_ALLOW_PROTOBUF : 0);
+    enum negotiated n = negotiate(req_header(c->req, "Accept"), allow);
 
     if (n == NEG_NONE)
         req_fail(c->req, APIERR_NOT_ACCEPTABLE,
@@ -65,6 +66,10 @@ void rest_send_object(struct rest *c, int code, const char *json, size_t len)
 
     if (n == NEG_NONE)
         return;
+    if (n == NEG_PROTOBUF) {
+        rest_reply_protobuf_bytes(c, code, json, len);
+        return;
+    }
     if (n != NEG_TABLE) {
         req_reply_json_bytes(c->req, code, json, len);
         return;

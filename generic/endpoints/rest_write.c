@@ -15,13 +15,6 @@
 #include "generic/openapi/fields.h"
 #include "generic/server/server.h"
 
-void rest_fail(struct rest *c, struct apierr *err)
-{
-    if (err->reason == APIERR_OK)
-        apierr_set(err, APIERR_INTERNAL, "an error on the server has prevented the request from "
-                                         "succeeding");
-    req_fail_err(c->req, err);
-}
 
 static void release_out(void *arg)
 {
@@ -36,7 +29,7 @@ static void durable(void *arg, int ok)
         req_fail(c->req, APIERR_INTERNAL, "Internal error occurred: the write could not be made "
                                           "durable");
     else if (c->raw)
-        req_reply_json_bytes(c->req, c->code, c->out.value, c->out.len);
+        rest_reply_raw(c, c->code, c->out.value, c->out.len);
     else
         rest_send_object(c, c->code, c->out.value, c->out.len);
     req_release(c->req);
@@ -104,10 +97,13 @@ struct json_object *rest_body(struct rest *c)
     struct apierr err = {0};
     struct json_object *obj;
 
+    if (rest_body_is_protobuf(c))
+        return c->req->body_len ? rest_body_protobuf(c) : NULL;
     if (!is_json_type(ct)) {
         req_fail(c->req, APIERR_UNSUPPORTED_MEDIA_TYPE,
                  "the body of the request was in an unknown format - accepted media types "
-                 "include: application/json");
+                 "include: application/json, application/yaml, "
+                 "application/vnd.kubernetes.protobuf");
         return NULL;
     }
     if (c->req->body_len == 0) {

@@ -12,6 +12,7 @@
 #include "generic/apis/meta.h"
 #include "generic/endpoints/rest.h"
 #include "generic/endpoints/table.h"
+#include "generic/protobuf/protobuf.h"
 #include "generic/server/server.h"
 
 #define WATCH_BACKLOG_MAX (8u << 20) /* a client this far behind is cut off */
@@ -22,7 +23,7 @@ struct watcher {
     struct storage_watch *w;
     struct selector *labels, *fields;
     struct event *timeout, *bookmark;
-    bool table, headers_sent;
+    bool table, headers_sent, proto;
     enum table_include inc;
     int64_t last_rev;
 };
@@ -61,10 +62,29 @@ static void client_gone(struct req *req, void *arg)
     watcher_stop(arg);
 }
 
+/* One protobuf frame: a length-prefixed WatchEvent (kube's stream=watch framing). */
+static void send_frame(struct watcher *wt, const char *type, const char *json)
+{
+    struct json_object *obj = json_tokener_parse(json);
+    struct apierr err = {0};
+    struct pb_buf b;
+
+    pb_buf_init(&b);
+    if (obj && pb_encode_watch_event(type, obj, &b, &err) == 0)
+        req_stream_write(wt->c->req, b.data, b.len);
+    pb_buf_release(&b);
+    json_object_put(obj);
+}
+
 static void send_event(struct watcher *wt, const char *type, const char *obj, size_t len)
 {
-    struct evbuffer *b = evbuffer_new();
+    struct evbuffer *b;
 
+    if (wt->proto) {
+        send_frame(wt, type, obj);
+        return;
+    }
+    b = evbuffer_new();
     evbuffer_add_printf(b, "{\"type\":\"%s\",\"object\":", type);
     evbuffer_add(b, obj, len);
     evbuffer_add(b, "}\n", 2);
@@ -232,7 +252,8 @@ void rest_watch(struct rest *c)
     struct watcher *wt = arena_alloc(c->req->arena, sizeof(*wt));
     struct storage_watch_opts o = {0};
     struct apierr err = {0};
-    enum negotiated n = negotiate(req_header(c->req, "Accept"), NEG_ALLOW_TABLE);
+    enum negotiated n = negotiate(req_header(c->req, "Accept"),
+                                  NEG_ALLOW_TABLE | (rest_has_protobuf(c) ? NEG_ALLOW_PROTOBUF : 0));
     char key[1024];
 
     wt->c = c;
@@ -249,8 +270,10 @@ void rest_watch(struct rest *c)
         return;
     }
     wt->table = n == NEG_TABLE;
+    wt->proto = n == NEG_PROTOBUF;
     wt->inc = table_include_param(c->req);
-    req_stream_start(c->req, 200, "application/json", client_gone, wt);
+    req_stream_start(c->req, 200, wt->proto ? PB_WATCH_MEDIA_TYPE : "application/json",
+                     client_gone, wt);
     wt->w = storage_watch(c->rg.st, &o, on_event, wt, &err);
     if (!wt->w) {
         send_error(wt, &err); /* kube answers 200 and an ERROR event, e.g. 410 Expired */

@@ -26,7 +26,8 @@ static struct json_object *ordered(struct req *req, struct json_object *body, co
 
     json_object_object_add(obj, "kind", json_object_new_string(kind));
     json_object_object_add(obj, "apiVersion", json_object_new_string(api_version));
-    json_object_object_add(obj, "metadata", meta ? json_object_get(meta) : json_object_new_object());
+    json_object_object_add(obj, "metadata",
+                           meta ? json_object_get(meta) : json_object_new_object());
     json_object_object_foreach(body, k, v) {
         if (strcmp(k, "kind") != 0 && strcmp(k, "apiVersion") != 0 && strcmp(k, "metadata") != 0)
             json_object_object_add(obj, k, json_object_get(v));
@@ -51,8 +52,9 @@ struct json_object *kube_virtual_body(struct req *req, void *ctx, const char *ap
     }
     bns = meta_str(body, "namespace");
     if (*ns && bns && *bns && strcmp(bns, ns) != 0) {
-        req_fail(req, APIERR_BAD_REQUEST, "the namespace of the provided object does not match "
-                                          "the namespace sent on the request");
+        req_fail(req, APIERR_BAD_REQUEST,
+                 "the namespace of the provided object does not match "
+                 "the namespace sent on the request");
         return NULL;
     }
     obj = ordered(req, body, kind, api_version);
@@ -127,8 +129,8 @@ static const char *const *audiences(struct json_object *spec, const char **buf, 
     struct json_object *a = obj_get(spec, "audiences");
     unsigned i, n = 0;
 
-    for (i = 0; json_object_is_type(a, json_type_array) && i < json_object_array_length(a) &&
-                n + 1 < max;
+    for (i = 0;
+         json_object_is_type(a, json_type_array) && i < json_object_array_length(a) && n + 1 < max;
          i++) {
         struct json_object *v = json_object_array_get_idx(a, i);
 
@@ -181,7 +183,12 @@ static void serve_tokenreview(struct req *req, void *ctx)
 }
 
 static const struct resource authentication_v1_resources[] = {
-    {"selfsubjectreviews", "SelfSubjectReview", {0}, 0, VERB_CREATE, NULL,
+    {"selfsubjectreviews",
+     "SelfSubjectReview",
+     {0},
+     0,
+     VERB_CREATE,
+     NULL,
      .serve_create = serve_selfsubjectreview},
     {"tokenreviews", "TokenReview", {0}, 0, VERB_CREATE, NULL, .serve_create = serve_tokenreview},
     {0},
@@ -202,8 +209,8 @@ static int check_meta_empty(struct json_object *obj, bool local, struct apierr *
         if ((strcmp(k, "creationTimestamp") == 0 && !v) || (local && strcmp(k, "namespace") == 0))
             continue;
         raw = json_object_to_json_string_ext(meta, JSON_C_TO_STRING_PLAIN);
-        return apierr_field(err, "FieldValueInvalid", "metadata", "Invalid value: %s: must be empty",
-                            raw);
+        return apierr_field(err, "FieldValueInvalid", "metadata",
+                            "Invalid value: %s: must be empty", raw);
     }
     return 0;
 }
@@ -260,14 +267,18 @@ static void allow(struct json_object *obj)
     json_object_object_add(obj, "status", st);
 }
 
-static void serve_access_review(struct req *req, void *ctx, const char *kind, bool user,
-                                bool local)
+static void serve_access_review(struct req *req, void *ctx, const char *kind, bool user, bool local)
 {
     const char *ns = local ? req->info.namespace : "";
-    struct json_object *obj = kube_virtual_body(req, ctx, AUTHZ_V1, kind, ns);
+    struct json_object *obj;
     struct apierr err = {0};
     int rc;
 
+    if (local && !ns[0]) { /* kube serves local reviews under a namespace only */
+        server_not_found(req);
+        return;
+    }
+    obj = kube_virtual_body(req, ctx, AUTHZ_V1, kind, ns);
     if (!obj)
         return;
     rc = check_access_spec(obj_get(obj, "spec"), user, &err);
@@ -336,13 +347,33 @@ static void serve_selfsubjectrulesreview(struct req *req, void *ctx)
 }
 
 static const struct resource authorization_v1_resources[] = {
-    {"localsubjectaccessreviews", "LocalSubjectAccessReview", {0}, RES_NAMESPACED, VERB_CREATE,
-     NULL, .serve_create = serve_localsubjectaccessreview},
-    {"selfsubjectaccessreviews", "SelfSubjectAccessReview", {0}, 0, VERB_CREATE, NULL,
+    {"localsubjectaccessreviews",
+     "LocalSubjectAccessReview",
+     {0},
+     RES_NAMESPACED,
+     VERB_CREATE,
+     NULL,
+     .serve_create = serve_localsubjectaccessreview},
+    {"selfsubjectaccessreviews",
+     "SelfSubjectAccessReview",
+     {0},
+     0,
+     VERB_CREATE,
+     NULL,
      .serve_create = serve_selfsubjectaccessreview},
-    {"selfsubjectrulesreviews", "SelfSubjectRulesReview", {0}, 0, VERB_CREATE, NULL,
+    {"selfsubjectrulesreviews",
+     "SelfSubjectRulesReview",
+     {0},
+     0,
+     VERB_CREATE,
+     NULL,
      .serve_create = serve_selfsubjectrulesreview},
-    {"subjectaccessreviews", "SubjectAccessReview", {0}, 0, VERB_CREATE, NULL,
+    {"subjectaccessreviews",
+     "SubjectAccessReview",
+     {0},
+     0,
+     VERB_CREATE,
+     NULL,
      .serve_create = serve_subjectaccessreview},
     {0},
 };

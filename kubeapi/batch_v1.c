@@ -44,7 +44,8 @@ static void job_defaults(struct json_object *obj)
                  json_object_new_string(obj_get(spec, "podFailurePolicy") ? "Failed"
                                                                           : "TerminatingOrFailed"));
     labels = obj_get(spec, "template.metadata.labels");
-    if (json_object_is_type(labels, json_type_object) && kube_len(obj_get(obj, "metadata.labels")) == 0)
+    if (json_object_is_type(labels, json_type_object) &&
+        kube_len(obj_get(obj, "metadata.labels")) == 0)
         json_object_object_add(meta_ensure(obj), "labels", kube_copy(labels));
     podtemplate_defaults(obj_get(spec, "template"));
 }
@@ -104,8 +105,12 @@ static int nonneg(struct json_object *spec, const char *key, const char *path, s
 static int job_spec_validate(struct json_object *spec, const char *path, struct apierr *err)
 {
     static const char *const modes[] = {"NonIndexed", "Indexed", NULL};
-    static const char *const fields[] = {"parallelism", "completions", "activeDeadlineSeconds",
-                                         "backoffLimit", "ttlSecondsAfterFinished", NULL};
+    static const char *const fields[] = {"parallelism",
+                                         "completions",
+                                         "activeDeadlineSeconds",
+                                         "backoffLimit",
+                                         "ttlSecondsAfterFinished",
+                                         NULL};
     const char *mode = obj_get_str(spec, "completionMode");
     char f[128];
     size_t i;
@@ -174,8 +179,7 @@ static int job_validate(struct json_object *obj, struct apierr *err)
 
 /* kube's ValidateJobUpdate: the selector, the completion mode and (unless the job is suspended)
  * the template stay as they are. */
-static int job_validate_update(struct json_object *obj, struct json_object *old,
-                               struct apierr *err)
+static int job_validate_update(struct json_object *obj, struct json_object *old, struct apierr *err)
 {
     struct json_object *a = obj_get(obj, "spec"), *b = obj_get(old, "spec");
     int rc = job_validate(obj, err);
@@ -190,10 +194,10 @@ static int job_validate_update(struct json_object *obj, struct json_object *old,
                                 "field is immutable");
     if (!is_true(obj_get(b, "suspend")) &&
         !json_object_equal(obj_get(a, "template"), obj_get(b, "template")))
-        rc = kube_invalid_raw(err, "spec.template",
-                              json_object_to_json_string_ext(obj_get(a, "template"),
-                                                             JSON_C_TO_STRING_PLAIN),
-                              "field is immutable");
+        rc = kube_invalid_raw(
+            err, "spec.template",
+            json_object_to_json_string_ext(obj_get(a, "template"), JSON_C_TO_STRING_PLAIN),
+            "field is immutable");
     return rc;
 }
 
@@ -356,8 +360,8 @@ static int timezone_validate(struct json_object *spec, struct apierr *err)
                                   "timeZone must be an explicit time zone as defined in "
                                   "https://www.iana.org/time-zones");
     snprintf(path, sizeof(path), "/usr/share/zoneinfo/%s", z);
-    if (strcmp(z, "UTC") == 0 || (!strstr(z, "..") && z[0] != '/' && stat(path, &sb) == 0 &&
-                                  S_ISREG(sb.st_mode)))
+    if (strcmp(z, "UTC") == 0 ||
+        (!strstr(z, "..") && z[0] != '/' && stat(path, &sb) == 0 && S_ISREG(sb.st_mode)))
         return 0;
     snprintf(msg, sizeof(msg), "unknown time zone %s", z);
     return validation_invalid(err, "spec.timeZone", z, msg);
@@ -367,7 +371,8 @@ static int timezone_validate(struct json_object *spec, struct apierr *err)
 static int job_template_spec_validate(struct json_object *spec, struct apierr *err)
 {
     static const char *const manual[] = {"nil", "false", NULL};
-    struct json_object *jspec = obj_get(spec, "jobTemplate.spec"), *sel = obj_get(jspec, "selector");
+    struct json_object *jspec = obj_get(spec, "jobTemplate.spec"),
+                       *sel = obj_get(jspec, "selector");
     int rc = job_spec_validate(jspec, "spec.jobTemplate.spec", err);
     char raw[1024];
 
@@ -443,8 +448,8 @@ static void cronjob_row(struct json_object *obj, struct json_object *cells)
 
 static const struct table_column cronjob_columns[] = {
     {"Name", "string", "name", KUBE_NAME_DESC, 0},
-    {"Schedule", "string", "", "The schedule in Cron format, see https://en.wikipedia.org/wiki/Cron.",
-     0},
+    {"Schedule", "string", "",
+     "The schedule in Cron format, see https://en.wikipedia.org/wiki/Cron.", 0},
     {"Timezone", "string", "",
      "The time zone name for the given schedule, see "
      "https://en.wikipedia.org/wiki/List_of_tz_database_time_zones. If not specified, this will "
@@ -482,10 +487,22 @@ static const struct strategy cronjob_strategy = {
 /* --- the group version --- */
 
 static const struct resource batch_v1_resources[] = {
-    {"cronjobs", "CronJob", {"cj"}, RES_NAMESPACED | RES_STATUS | RES_GENERATION, VERB_ALL,
-     &cronjob_strategy, .categories = {"all"}, .columns = cronjob_columns},
-    {"jobs", "Job", {0}, RES_NAMESPACED | RES_STATUS | RES_GENERATION, VERB_ALL, &job_strategy,
-     .categories = {"all"}, .columns = job_columns},
+    {"cronjobs",
+     "CronJob",
+     {"cj"},
+     RES_NAMESPACED | RES_STATUS | RES_GENERATION,
+     VERB_ALL,
+     &cronjob_strategy,
+     .categories = {"all"},
+     .columns = cronjob_columns},
+    {"jobs",
+     "Job",
+     {0},
+     RES_NAMESPACED | RES_STATUS | RES_GENERATION,
+     VERB_ALL,
+     &job_strategy,
+     .categories = {"all"},
+     .columns = job_columns},
     {0},
 };
 

@@ -13,8 +13,8 @@ struct cron_field {
     const char *const *names; /* lower-case names for min, min+1, ...; NULL for none */
 };
 
-static const char *const months[] = {"jan", "feb", "mar", "apr", "may", "jun",
-                                     "jul", "aug", "sep", "oct", "nov", "dec", NULL};
+static const char *const months[] = {"jan", "feb", "mar", "apr", "may", "jun", "jul",
+                                     "aug", "sep", "oct", "nov", "dec", NULL};
 static const char *const days[] = {"sun", "mon", "tue", "wed", "thu", "fri", "sat", NULL};
 
 static const struct cron_field fields[5] = {
@@ -35,8 +35,8 @@ static int parse_value(const char *s, const struct cron_field *f, const char *ex
     }
     v = strtol(s, &end, 10);
     if (!*s || *end || !isdigit((unsigned char)s[*s == '-' || *s == '+'])) {
-        snprintf(msg, n, "failed to parse int from %s: strconv.Atoi: parsing \"%s\": invalid syntax",
-                 s, s);
+        snprintf(msg, n,
+                 "failed to parse int from %s: strconv.Atoi: parsing \"%s\": invalid syntax", s, s);
         return -1;
     }
     if (v < 0) {
@@ -82,8 +82,10 @@ static int check_range(char *r, const struct cron_field *f, char *msg, size_t n)
         a = f->min;
         b = f->max;
         if (hi) {
-            snprintf(msg, n, "failed to parse int from %s: strconv.Atoi: parsing \"%s\": invalid "
-                             "syntax", hi, hi);
+            snprintf(msg, n,
+                     "failed to parse int from %s: strconv.Atoi: parsing \"%s\": invalid "
+                     "syntax",
+                     hi, hi);
             return -1;
         }
     } else {

@@ -1,11 +1,13 @@
+#include "kubeapi/kubeapi.h"
 #include "generic/endpoints/endpoints.h"
 #include "generic/openapi/openapi.h"
-#include "kubeapi/kubeapi.h"
 #include "kubeapi/groups_internal.h"
 #include "kubeapi/kubeapi_internal.h"
 #include "kubeapi/openapi_blobs.h"
 
-static const struct group_version *const served[] = {&kube_core_v1, &kube_apps_v1, &kube_authentication_v1, &kube_authorization_v1, NULL};
+static const struct group_version *const served[] = {
+    &kube_core_v1, &kube_apps_v1,           &kube_batch_v1,         &kube_networking_v1,
+    &kube_rbac_v1, &kube_authentication_v1, &kube_authorization_v1, NULL};
 
 /* Installs gv's endpoints and its schemas. */
 static int install(struct server *s, const struct group_version *gv, struct apierr *err)

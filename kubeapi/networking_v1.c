@@ -198,12 +198,12 @@ static int tls_validate(struct json_object *tls, struct apierr *err)
          i++) {
         struct json_object *hosts = obj_get(json_object_array_get_idx(tls, i), "hosts");
 
-        for (j = 0; json_object_is_type(hosts, json_type_array) &&
-                    j < json_object_array_length(hosts);
+        for (j = 0;
+             json_object_is_type(hosts, json_type_array) && j < json_object_array_length(hosts);
              j++) {
             snprintf(f, sizeof(f), "spec.tls[%zu].hosts[%zu]", i, j);
-            if (host_validate(json_object_get_string(json_object_array_get_idx(hosts, j)), f,
-                              err) < 0)
+            if (host_validate(json_object_get_string(json_object_array_get_idx(hosts, j)), f, err) <
+                0)
                 rc = -1;
         }
     }
@@ -216,7 +216,7 @@ static int ingress_validate(struct json_object *obj, struct apierr *err)
     struct json_object *spec = obj_get(obj, "spec"), *rules = obj_get(spec, "rules");
     struct json_object *def = obj_get(spec, "defaultBackend");
     const char *cls = obj_get_str(spec, "ingressClassName"), *msgs[VALIDATION_MAX_MSGS];
-    char f[32];
+    char f[48];
     size_t i;
     int rc = 0, n;
 
@@ -314,8 +314,8 @@ static const struct table_column ingress_columns[] = {
      "The name of the IngressClass resource that should be used for ingress class.", 0},
     {"Hosts", "string", "",
      "Hosts that incoming requests are matched against before the ingress rule", 0},
-    {"Address", "string", "",
-     "Address is a list containing ingress points for the load-balancer", 0},
+    {"Address", "string", "", "Address is a list containing ingress points for the load-balancer",
+     0},
     {"Ports", "string", "", "Ports of TLS configurations that open", 0},
     {"Age", "string", "", KUBE_AGE_DESC, 0},
     {0},
@@ -437,10 +437,20 @@ static const struct strategy ingressclass_strategy = {
 /* --- the group version --- */
 
 static const struct resource networking_v1_resources[] = {
-    {"ingressclasses", "IngressClass", {0}, RES_GENERATION, VERB_ALL, &ingressclass_strategy,
+    {"ingressclasses",
+     "IngressClass",
+     {0},
+     RES_GENERATION,
+     VERB_ALL,
+     &ingressclass_strategy,
      .columns = ingressclass_columns},
-    {"ingresses", "Ingress", {"ing"}, RES_NAMESPACED | RES_STATUS | RES_GENERATION, VERB_ALL,
-     &ingress_strategy, .columns = ingress_columns},
+    {"ingresses",
+     "Ingress",
+     {"ing"},
+     RES_NAMESPACED | RES_STATUS | RES_GENERATION,
+     VERB_ALL,
+     &ingress_strategy,
+     .columns = ingress_columns},
     {0},
 };
 

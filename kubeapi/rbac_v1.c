@@ -48,7 +48,8 @@ static int rule_validate(struct json_object *rule, const char *path, bool namesp
     go_strings(urls, raw, sizeof(raw));
     if (kube_len(urls) > 0) {
         if (namespaced)
-            rc = kube_invalid_raw(err, f, raw, "namespaced rules cannot apply to non-resource URLs");
+            rc =
+                kube_invalid_raw(err, f, raw, "namespaced rules cannot apply to non-resource URLs");
         if (kube_len(obj_get(rule, "apiGroups")) || kube_len(obj_get(rule, "resources")) ||
             kube_len(obj_get(rule, "resourceNames")))
             rc = kube_invalid_raw(err, f, raw,
@@ -166,14 +167,14 @@ static void binding_defaults(struct json_object *obj)
 
     if (json_object_is_type(ref, json_type_object) && (!group || !*group))
         json_object_object_add(ref, "apiGroup", json_object_new_string(RBAC_GROUP));
-    for (i = 0; json_object_is_type(subjects, json_type_array) &&
-                i < json_object_array_length(subjects);
+    for (i = 0;
+         json_object_is_type(subjects, json_type_array) && i < json_object_array_length(subjects);
          i++)
         subject_defaults(json_object_array_get_idx(subjects, i));
 }
 
-static int not_supported(struct apierr *err, const char *path, const char *field,
-                         const char *value, const char *const *supported)
+static int not_supported(struct apierr *err, const char *path, const char *field, const char *value,
+                         const char *const *supported)
 {
     char f[96];
 
@@ -236,8 +237,8 @@ static int binding_validate(struct json_object *obj, bool namespaced, struct api
         rc = validation_required(err, "roleRef.name", NULL);
     else if (n)
         rc = validation_invalid_msgs(err, "roleRef.name", name, msgs, n);
-    for (i = 0; json_object_is_type(subjects, json_type_array) &&
-                i < json_object_array_length(subjects);
+    for (i = 0;
+         json_object_is_type(subjects, json_type_array) && i < json_object_array_length(subjects);
          i++) {
         snprintf(path, sizeof(path), "subjects[%zu]", i);
         if (subject_validate(json_object_array_get_idx(subjects, i), path, namespaced, err) < 0)
@@ -367,13 +368,37 @@ static const struct strategy clusterrolebinding_strategy = {
 /* --- the group version: RBAC names are path segments (kube's ValidateRBACName) --- */
 
 static const struct resource rbac_v1_resources[] = {
-    {"clusterrolebindings", "ClusterRoleBinding", {0}, 0, VERB_ALL, &clusterrolebinding_strategy,
-     .columns = clusterrolebinding_columns, .name_fn = validation_name_path_segment},
-    {"clusterroles", "ClusterRole", {0}, 0, VERB_ALL, &clusterrole_strategy,
-     .columns = role_columns, .name_fn = validation_name_path_segment},
-    {"rolebindings", "RoleBinding", {0}, RES_NAMESPACED, VERB_ALL, &rolebinding_strategy,
-     .columns = rolebinding_columns, .name_fn = validation_name_path_segment},
-    {"roles", "Role", {0}, RES_NAMESPACED, VERB_ALL, &role_strategy, .columns = role_columns,
+    {"clusterrolebindings",
+     "ClusterRoleBinding",
+     {0},
+     0,
+     VERB_ALL,
+     &clusterrolebinding_strategy,
+     .columns = clusterrolebinding_columns,
+     .name_fn = validation_name_path_segment},
+    {"clusterroles",
+     "ClusterRole",
+     {0},
+     0,
+     VERB_ALL,
+     &clusterrole_strategy,
+     .columns = role_columns,
+     .name_fn = validation_name_path_segment},
+    {"rolebindings",
+     "RoleBinding",
+     {0},
+     RES_NAMESPACED,
+     VERB_ALL,
+     &rolebinding_strategy,
+     .columns = rolebinding_columns,
+     .name_fn = validation_name_path_segment},
+    {"roles",
+     "Role",
+     {0},
+     RES_NAMESPACED,
+     VERB_ALL,
+     &role_strategy,
+     .columns = role_columns,
      .name_fn = validation_name_path_segment},
     {0},
 };

@@ -42,10 +42,11 @@ static struct json_object *load(struct storage *st, const char *key, struct apie
     return obj;
 }
 
-/* kube's ValidateTokenRequest plus the name checks of the REST handler. */
-static int validate(struct json_object *obj, const char *ns, const char *name, struct apierr *err)
+/* kube's ValidateTokenRequest plus the name check of the REST handler (a namespace that differs
+ * from the URL's was refused before, as kube does). */
+static int validate(struct json_object *obj, const char *name, struct apierr *err)
 {
-    const char *mname = meta_str(obj, "name"), *mns = meta_str(obj, "namespace");
+    const char *mname = meta_str(obj, "name");
     struct json_object *exp = obj_get(obj, "spec.expirationSeconds");
     int64_t secs = json_object_get_int64(exp);
     int rc = 0;
@@ -53,9 +54,6 @@ static int validate(struct json_object *obj, const char *ns, const char *name, s
     if (mname && *mname && strcmp(mname, name) != 0)
         rc = validation_invalid(err, "metadata.name", mname,
                                 "must match the service account name if specified");
-    if (mns && *mns && strcmp(mns, ns) != 0)
-        rc = validation_invalid(err, "metadata.namespace", mns,
-                                "must match the service account namespace if specified");
     if (!json_object_is_type(exp, json_type_int))
         rc = apierr_field(err, "FieldValueInvalid", "spec.expirationSeconds",
                           "Invalid value: %s: must be an integer",
@@ -112,8 +110,8 @@ static const char *bound_kind(struct json_object *r, struct apierr *err)
 }
 
 /* The bound object as stored, checked against the reference; the caller owns it. */
-static struct json_object *bound_object(struct storage *st, struct json_object *r,
-                                        const char *what, const char *ns, struct apierr *err)
+static struct json_object *bound_object(struct storage *st, struct json_object *r, const char *what,
+                                        const char *ns, struct apierr *err)
 {
     const char *name = obj_get_str(r, "name") ?: "", *uid = obj_get_str(r, "uid"), *have;
     struct json_object *obj;
@@ -174,8 +172,8 @@ static const char *const *request_audiences(struct json_object *obj, struct sato
     const char *const *api = satoken_audiences(t);
     size_t i, n = 0;
 
-    for (i = 0; json_object_is_type(a, json_type_array) && i < json_object_array_length(a) &&
-                n + 1 < max;
+    for (i = 0;
+         json_object_is_type(a, json_type_array) && i < json_object_array_length(a) && n + 1 < max;
          i++) {
         struct json_object *v = json_object_array_get_idx(a, i);
 
@@ -249,8 +247,9 @@ void serviceaccount_serve_token(struct req *req, void *ctx)
     struct apierr err = {0};
 
     if (!an || !an->sa_tokens) {
-        req_fail(req, APIERR_NOT_FOUND, "the server is not configured to issue service account "
-                                        "tokens");
+        req_fail(req, APIERR_NOT_FOUND,
+                 "the server is not configured to issue service account "
+                 "tokens");
         return;
     }
     obj = kube_virtual_body(req, ctx, "authentication.k8s.io/v1", "TokenRequest", ns);
@@ -258,7 +257,7 @@ void serviceaccount_serve_token(struct req *req, void *ctx)
         return;
     if (!obj_get(obj, "spec.expirationSeconds"))
         obj_set(obj, "spec.expirationSeconds", json_object_new_int64(DEFAULT_EXPIRATION));
-    if (validate(obj, ns, name, &err) < 0) {
+    if (validate(obj, name, &err) < 0) {
         validation_finish(&err, "authentication.k8s.io", "TokenRequest", name);
         req_fail_err(req, &err);
         return;

@@ -39,6 +39,27 @@ static struct json_object *walk(struct json_object *obj, const char *path, int c
     return obj;
 }
 
+struct json_object *obj_parse(const char *s, size_t len)
+{
+    struct json_tokener *tok = json_tokener_new();
+    struct json_object *obj = json_tokener_parse_ex(tok, s, (int)len);
+
+    if (obj && json_tokener_get_parse_end(tok) < len) {
+        /* only whitespace may follow the value */
+        size_t i;
+
+        for (i = json_tokener_get_parse_end(tok); i < len; i++) {
+            if (s[i] != ' ' && s[i] != '\n' && s[i] != '\r' && s[i] != '\t') {
+                json_object_put(obj);
+                obj = NULL;
+                break;
+            }
+        }
+    }
+    json_tokener_free(tok);
+    return obj;
+}
+
 struct json_object *obj_get(struct json_object *obj, const char *path)
 {
     char seg[256];

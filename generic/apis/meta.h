@@ -8,6 +8,10 @@
 
 struct json_object;
 
+/* Parses len bytes of JSON (not necessarily NUL-terminated); a new reference, or NULL when they
+ * are not one complete JSON value. */
+struct json_object *obj_parse(const char *s, size_t len);
+
 /* The value at a dotted path ("spec.template.metadata"), borrowed; NULL when any step is
  * missing or not an object. */
 struct json_object *obj_get(struct json_object *obj, const char *path);

@@ -5,6 +5,7 @@
 
 #include <json-c/json.h>
 
+#include "generic/apis/meta.h"
 #include "generic/endpoints/rest.h"
 #include "generic/protobuf/protobuf.h"
 
@@ -39,9 +40,8 @@ static void reply_protobuf(struct req *req, int code, struct json_object *obj)
 
 void rest_reply_protobuf_bytes(struct rest *c, int code, const char *json, size_t len)
 {
-    struct json_object *obj = json_tokener_parse(json);
+    struct json_object *obj = obj_parse(json, len);
 
-    (void)len;
     if (!obj) {
         req_reply_json_bytes(c->req, code, json, len);
         return;

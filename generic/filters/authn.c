@@ -52,6 +52,35 @@ static const char *bearer_token(struct req *req)
     return h;
 }
 
+int authn_token(const struct authn_config *c, const char *token, const char *const *audiences,
+                struct req_user *user, struct apierr *err)
+{
+    const struct authn_token *a;
+    int rc;
+
+    memset(user, 0, sizeof(*user));
+    if (!*token)
+        return apierr_set(err, APIERR_UNAUTHORIZED, "empty token");
+    if (tokenfile_lookup(c->tokens, token, user) == 0) {
+        add_group(user, "system:authenticated");
+        return 0;
+    }
+    for (a = c->token_authenticators; a && a->authenticate; a++) {
+        memset(user, 0, sizeof(*user));
+        rc = a->authenticate(a->arg, token, audiences, user, err);
+        if (rc > 0) {
+            add_group(user, "system:authenticated");
+            return 0;
+        }
+        if (rc < 0) {
+            memset(user, 0, sizeof(*user));
+            return -1;
+        }
+    }
+    memset(user, 0, sizeof(*user));
+    return apierr_set(err, APIERR_UNAUTHORIZED, "invalid bearer token");
+}
+
 enum filter_next filter_authn(struct req *req, void *arg)
 {
     const struct authn_config *c = arg;
@@ -65,9 +94,10 @@ enum filter_next filter_authn(struct req *req, void *arg)
     }
     if (token) {
         /* a token that is presented and unknown is refused, never downgraded to anonymous */
-        if (!*token || tokenfile_lookup(c->tokens, token, u) < 0)
+        struct apierr err = {0};
+
+        if (authn_token(c, token, NULL, u, &err) < 0)
             return unauthorized(req);
-        add_group(u, "system:authenticated");
         return FILTER_CONTINUE;
     }
     if (!c->anonymous || !is_public(req->path))

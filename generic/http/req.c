@@ -11,6 +11,7 @@
 #include <event2/keyvalq_struct.h>
 #include <json-c/json.h>
 
+#include "generic/apis/meta.h"
 #include "generic/apis/xalloc.h"
 #include "generic/http/req.h"
 
@@ -382,7 +383,7 @@ void req_reply_json_bytes(struct req *req, int code, const char *json, size_t le
     char *body;
 
     if (req_wants_pretty(req)) {
-        struct json_object *obj = json_tokener_parse(json);
+        struct json_object *obj = obj_parse(json, len); /* json need not end in a NUL */
 
         if (obj) {
             req_reply_json(req, code, obj);

@@ -14,6 +14,7 @@ struct server *server_new(const struct server_config *cfg, struct server *delega
     s->base = cfg->base;
     s->discovery = cfg->discovery;
     s->openapi = cfg->openapi;
+    s->authn = cfg->authn;
     s->delegate = delegate;
     health_init(&s->health);
     return s;
@@ -74,6 +75,11 @@ struct discovery *server_discovery(const struct server *s)
 struct openapi *server_openapi(const struct server *s)
 {
     return s->openapi;
+}
+
+const struct authn_config *server_authn(const struct server *s)
+{
+    return s->authn;
 }
 
 static void route_add(struct route **routes, unsigned *n, const char *path, handler_fn fn,

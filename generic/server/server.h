@@ -13,6 +13,7 @@ struct storage;
 struct event_base;
 struct discovery;
 struct openapi;
+struct authn_config;
 
 /* Everything borrowed; the three servers of a chain share the storage, the loop, discovery and
  * OpenAPI (the aggregator serves /api, /apis and /openapi for all of them). */
@@ -22,6 +23,10 @@ struct server_config {
     struct event_base *base;      /* may be NULL in unit tests */
     struct discovery *discovery;  /* may be NULL */
     struct openapi *openapi;      /* may be NULL */
+    /* The chain's authenticators (kube's Config.Authentication), for the resources that answer
+     * with them (TokenReview, TokenRequest); may be NULL, and filled in after the chain is built
+     * as long as it is before the first request. */
+    const struct authn_config *authn;
 };
 
 /* A new server; delegate (borrowed, may be NULL) gets every path this one does not claim. */
@@ -35,6 +40,7 @@ struct event_base *server_base(const struct server *s);
 struct server *server_delegate(const struct server *s);
 struct discovery *server_discovery(const struct server *s);
 struct openapi *server_openapi(const struct server *s);
+const struct authn_config *server_authn(const struct server *s);
 
 /* The server takes p and frees it (free()) when it is freed. */
 void server_adopt(struct server *s, void *p);

@@ -45,6 +45,7 @@ struct server {
     struct event_base *base;
     struct discovery *discovery;
     struct openapi *openapi;
+    const struct authn_config *authn;
     struct server *delegate;
     struct route *apis, *exact, *prefixes;
     unsigned napis, nexact, nprefixes;

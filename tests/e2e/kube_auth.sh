@@ -19,9 +19,9 @@ get() {
     curl -sk -o /dev/null -w '%{http_code}' -A kube-auth-e2e -H "Authorization: Bearer $1" "$URL$2"
 }
 
-# field PATH: a value of the JSON in $TMPROOT/out, by a Python-style path ("['status']['token']")
+# field PATH: a value of the JSON in $TMPROOT/out, by a dotted path ("status.token")
 field() {
-    python3 -c "import json,sys; print(json.load(open(sys.argv[1]))$1)" "$TMPROOT/out" 2>/dev/null
+    "$TOOLS_DIR/jsonget" "$TMPROOT/out" "$1" 2>/dev/null
 }
 
 # wait_sa NS: the namespace controller gives each namespace its default ServiceAccount.
@@ -157,21 +157,21 @@ wait_sa default
 code=$(post /api/v1/namespaces/default/serviceaccounts/default/token \
     '{"apiVersion":"authentication.k8s.io/v1","kind":"TokenRequest","spec":{"expirationSeconds":3600}}')
 expect_eq "TokenRequest is 201" "$code" "201"
-TOKEN=$(field "['status']['token']")
+TOKEN=$(field "status.token")
 expect_contains "the token is a JWT" "$TOKEN" "eyJhbGciOiJSUzI1NiIsImtpZCI6"
-expect_contains "the token's expiry is RFC 3339" "$(field "['status']['expirationTimestamp']")" "Z"
+expect_contains "the token's expiry is RFC 3339" "$(field "status.expirationTimestamp")" "Z"
 expect_eq "the token authenticates" "$(get "$TOKEN" /api/v1/namespaces)" "200"
 
 code=$(post /apis/authentication.k8s.io/v1/tokenreviews "{\"spec\":{\"token\":\"$TOKEN\"}}")
 expect_eq "TokenReview is 201" "$code" "201"
-expect_eq "TokenReview authenticates the token" "$(field "['status']['user']['username']")" \
+expect_eq "TokenReview authenticates the token" "$(field "status.user.username")" \
     "system:serviceaccount:default:default"
-expect_contains "with the service account groups" "$(field "['status']['user']['groups']")" \
-    "'system:serviceaccounts', 'system:serviceaccounts:default', 'system:authenticated'"
+expect_contains "with the service account groups" "$(field "status.user.groups")" \
+    '"system:serviceaccounts","system:serviceaccounts:default","system:authenticated"'
 
 code=$(post /api/v1/namespaces/default/serviceaccounts/default/token '{"spec":{"expirationSeconds":60}}')
 expect_eq "a token shorter than 10 minutes is 422" "$code" "422"
-expect_contains "with kube's message" "$(field "['message']")" \
+expect_contains "with kube's message" "$(field "message")" \
     "spec.expirationSeconds: Invalid value: 60: may not specify a duration less than 10 minutes"
 code=$(post /api/v1/namespaces/default/serviceaccounts/nobody/token '{"spec":{}}')
 expect_eq "a token for a missing service account is 404" "$code" "404"
@@ -195,28 +195,28 @@ kc delete serviceaccount default >/dev/null 2>&1 || fail "cannot delete the serv
 expect_eq "the token dies with its service account" "$(get "$TOKEN" /api/v1/namespaces)" "401"
 expect_eq "kubectl's token dies too" "$(get "$KTOKEN" /api/v1/namespaces/default)" "401"
 post /apis/authentication.k8s.io/v1/tokenreviews "{\"spec\":{\"token\":\"$TOKEN\"}}" >/dev/null
-expect_eq "TokenReview says why" "$(field "['status']['error']")" 'serviceaccounts "default" not found'
+expect_eq "TokenReview says why" "$(field "status.error")" 'serviceaccounts "default" not found'
 
 code=$(post /apis/authentication.k8s.io/v1/selfsubjectreviews \
     '{"apiVersion":"authentication.k8s.io/v1","kind":"SelfSubjectReview","status":{"userInfo":{}}}')
 expect_eq "SelfSubjectReview is 201" "$code" "201"
-expect_eq "whoami is the admin" "$(field "['status']['userInfo']['username']")" "kubernetes-admin"
-expect_contains "in system:masters" "$(field "['status']['userInfo']['groups']")" "system:masters"
+expect_eq "whoami is the admin" "$(field "status.userInfo.username")" "kubernetes-admin"
+expect_contains "in system:masters" "$(field "status.userInfo.groups")" "system:masters"
 
 code=$(post /apis/authorization.k8s.io/v1/selfsubjectaccessreviews \
     '{"kind":"SelfSubjectAccessReview","apiVersion":"authorization.k8s.io/v1","metadata":{"creationTimestamp":null},"spec":{"resourceAttributes":{"namespace":"default","verb":"list","resource":"pods"}},"status":{"allowed":false}}')
 expect_eq "SelfSubjectAccessReview is 201" "$code" "201"
-expect_eq "everything is allowed" "$(field "['status']['allowed']")" "True"
+expect_eq "everything is allowed" "$(field "status.allowed")" "true"
 code=$(post /apis/authorization.k8s.io/v1/selfsubjectaccessreviews '{"spec":{}}')
 expect_eq "a review without attributes is 422" "$code" "422"
 code=$(post /apis/authorization.k8s.io/v1/selfsubjectrulesreviews '{"spec":{"namespace":"default"}}')
 expect_eq "SelfSubjectRulesReview is 201" "$code" "201"
-expect_eq "the rules say everything" "$(field "['status']['resourceRules']")" \
-    "[{'verbs': ['*'], 'apiGroups': ['*'], 'resources': ['*']}]"
+expect_eq "the rules say everything" "$(field "status.resourceRules")" \
+    '[{"verbs":["*"],"apiGroups":["*"],"resources":["*"]}]'
 code=$(post /apis/authorization.k8s.io/v1/namespaces/default/localsubjectaccessreviews \
     '{"spec":{"user":"jane","resourceAttributes":{"namespace":"default","verb":"get","resource":"pods"}}}')
 expect_eq "LocalSubjectAccessReview is 201" "$code" "201"
-expect_eq "it is namespaced" "$(field "['metadata']['namespace']")" "default"
+expect_eq "it is namespaced" "$(field "metadata.namespace")" "default"
 out=$(kc api-resources --api-group=authorization.k8s.io 2>&1)
 expect_contains "discovery lists the reviews" "$out" "selfsubjectaccessreviews"
 
@@ -225,7 +225,7 @@ start_server "$D" || { fail "server did not restart"; finish; }
 wait_sa kube-system
 code=$(post /api/v1/namespaces/kube-system/serviceaccounts/default/token '{"spec":{}}')
 expect_eq "tokens are issued after a restart" "$code" "201"
-T2=$(field "['status']['token']")
+T2=$(field "status.token")
 expect_eq "the same key (kid) signs after a restart" "${T2%%.*}" "${TOKEN%%.*}"
 expect_eq "and authenticate" "$(get "$T2" /api/v1/namespaces/kube-system)" "200"
 stop_server 5 || fail "SIGTERM did not stop the server"

@@ -123,24 +123,34 @@ struct json_object *rest_body(struct rest *c)
     return arena_adopt_json(c->req->arena, obj);
 }
 
-void rest_create(struct rest *c)
+/* The checked body of a create or update: dryRun, decoding and field validation (options is
+ * "CreateOptions" or "UpdateOptions"); NULL after answering. */
+static struct json_object *write_body(struct rest *c, const char *options)
 {
-    struct registry_write w = {.ns = c->ns};
     struct apierr err = {0};
     struct json_object *obj;
 
     if (parse_dry_run(c, &err) < 0) {
         rest_fail(c, &err);
-        return;
+        return NULL;
     }
     obj = rest_body(c);
+    if (obj && openapi_fields_body(server_openapi(c->s), c->req, c->rg.gv, c->rg.r->kind,
+                                   options, obj, &err) < 0) {
+        rest_fail(c, &err);
+        return NULL;
+    }
+    return obj;
+}
+
+void rest_create(struct rest *c)
+{
+    struct registry_write w = {.ns = c->ns};
+    struct apierr err = {0};
+    struct json_object *obj = write_body(c, "CreateOptions");
+
     if (!obj)
         return;
-    if (openapi_fields_body(server_openapi(c->s), c->req, c->rg.gv, c->rg.r->kind, "CreateOptions",
-                            obj, &err) < 0) {
-        rest_fail(c, &err);
-        return;
-    }
     w.dry_run = c->dry_run;
     if (registry_create(&c->rg, &w, obj, &c->out, &err) < 0) {
         rest_fail(c, &err);
@@ -148,7 +158,6 @@ void rest_create(struct rest *c)
     }
     rest_reply_when_durable(c, 201);
 }
-
 
 static int replace_with_body(void *arg, struct json_object *cur, struct json_object **obj,
                              struct apierr *err)
@@ -163,20 +172,10 @@ static void update_with(struct rest *c, registry_mutate_fn fn)
 {
     struct registry_write w = {.ns = c->ns};
     struct apierr err = {0};
-    struct json_object *obj;
+    struct json_object *obj = write_body(c, "UpdateOptions");
 
-    if (parse_dry_run(c, &err) < 0) {
-        rest_fail(c, &err);
-        return;
-    }
-    obj = rest_body(c);
     if (!obj)
         return;
-    if (openapi_fields_body(server_openapi(c->s), c->req, c->rg.gv, c->rg.r->kind, "UpdateOptions",
-                            obj, &err) < 0) {
-        rest_fail(c, &err);
-        return;
-    }
     w.dry_run = c->dry_run;
     if (registry_update(&c->rg, &w, c->name, c->sub, fn, obj, &c->out, &err) < 0) {
         rest_fail(c, &err);

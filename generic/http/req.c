@@ -279,32 +279,6 @@ void req_release(struct req *req)
     req_check_finish(req);
 }
 
-void req_reply(struct req *req, int code, const char *content_type, const void *body, size_t len)
-{
-    if (req->replied)
-        return;
-    req->replied = req->done = true;
-    req->code = code;
-    if (content_type)
-        req_set_header(req, "Content-Type", content_type);
-    if (!req->ev) {
-        if (req->out)
-            evbuffer_add(req->out, body, len);
-        req_check_finish(req);
-        return;
-    }
-    {
-        struct evbuffer *buf = evbuffer_new();
-
-        evbuffer_add(buf, body, len);
-        forget_conn(req);
-        evhttp_send_reply(req->ev, code, NULL, buf);
-        evbuffer_free(buf);
-    }
-    req->ev = NULL; /* evhttp frees it once written */
-    req_check_finish(req);
-}
-
 void req_reply_buffer(struct req *req, int code, const char *content_type, struct evbuffer *buf)
 {
     if (req->replied)
@@ -313,16 +287,26 @@ void req_reply_buffer(struct req *req, int code, const char *content_type, struc
     req->code = code;
     if (content_type)
         req_set_header(req, "Content-Type", content_type);
-    if (!req->ev) {
-        if (req->out)
-            evbuffer_add_buffer(req->out, buf);
-        req_check_finish(req);
-        return;
+    if (req->ev) {
+        forget_conn(req);
+        evhttp_send_reply(req->ev, code, NULL, buf);
+        req->ev = NULL; /* evhttp frees it once written */
+    } else if (req->out) {
+        evbuffer_add_buffer(req->out, buf);
     }
-    forget_conn(req);
-    evhttp_send_reply(req->ev, code, NULL, buf);
-    req->ev = NULL; /* evhttp frees it once written */
     req_check_finish(req);
+}
+
+void req_reply(struct req *req, int code, const char *content_type, const void *body, size_t len)
+{
+    struct evbuffer *buf;
+
+    if (req->replied)
+        return;
+    buf = evbuffer_new();
+    evbuffer_add(buf, body, len);
+    req_reply_buffer(req, code, content_type, buf);
+    evbuffer_free(buf);
 }
 
 bool req_wants_pretty(struct req *req)

@@ -8,76 +8,13 @@
 #include <openssl/sha.h>
 #include <openssl/x509.h>
 
+#include "generic/apis/base64.h"
 #include "generic/apis/xalloc.h"
 #include "generic/auth/jwt.h"
 
 #define HEADER_MAX 1024 /* a header is {"alg":..,"kid":..}; anything larger is not ours */
 #define ES256_LEN  64   /* R and S, 32 bytes each (RFC 7518 §3.4) */
-
-static const char b64url[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-
-size_t jwt_b64url_encode(const unsigned char *in, size_t n, char *out)
-{
-    size_t i, o = 0;
-
-    for (i = 0; i + 2 < n; i += 3) {
-        unsigned v = (unsigned)in[i] << 16 | (unsigned)in[i + 1] << 8 | in[i + 2];
-
-        out[o++] = b64url[v >> 18];
-        out[o++] = b64url[(v >> 12) & 63];
-        out[o++] = b64url[(v >> 6) & 63];
-        out[o++] = b64url[v & 63];
-    }
-    if (n - i == 1) {
-        out[o++] = b64url[in[i] >> 2];
-        out[o++] = b64url[(in[i] & 3) << 4];
-    } else if (n - i == 2) {
-        out[o++] = b64url[in[i] >> 2];
-        out[o++] = b64url[((in[i] & 3) << 4) | (in[i + 1] >> 4)];
-        out[o++] = b64url[(in[i + 1] & 15) << 2];
-    }
-    out[o] = '\0';
-    return o;
-}
-
-static int b64url_value(char c)
-{
-    if (c >= 'A' && c <= 'Z')
-        return c - 'A';
-    if (c >= 'a' && c <= 'z')
-        return c - 'a' + 26;
-    if (c >= '0' && c <= '9')
-        return c - '0' + 52;
-    if (c == '-')
-        return 62;
-    if (c == '_')
-        return 63;
-    return -1;
-}
-
-long jwt_b64url_decode(const char *in, size_t len, unsigned char *out)
-{
-    unsigned acc = 0;
-    size_t i, o = 0;
-    int bits = 0;
-
-    if (len % 4 == 1) /* no number of bytes encodes to this */
-        return -1;
-    for (i = 0; i < len; i++) {
-        int v = b64url_value(in[i]);
-
-        if (v < 0)
-            return -1;
-        acc = (acc << 6) | (unsigned)v;
-        bits += 6;
-        if (bits >= 8) {
-            bits -= 8;
-            out[o++] = (unsigned char)(acc >> bits);
-            acc &= (1u << bits) - 1;
-        }
-    }
-    return (long)o;
-}
+#define B64URL     (BASE64_URL | BASE64_RAW) /* JWS compact form (RFC 7515 §2) */
 
 int jwt_key_id(EVP_PKEY *key, char out[JWT_KID_LEN + 1])
 {
@@ -90,7 +27,7 @@ int jwt_key_id(EVP_PKEY *key, char out[JWT_KID_LEN + 1])
     }
     SHA256(der, (size_t)len, sum);
     OPENSSL_free(der);
-    jwt_b64url_encode(sum, sizeof(sum), out);
+    base64_encode(out, sum, sizeof(sum), B64URL);
     return 0;
 }
 
@@ -177,7 +114,7 @@ out:
 /* Appends the base64url of n bytes to buf at *len (buf has room). */
 static void append_b64(char *buf, size_t *len, const void *in, size_t n)
 {
-    *len += jwt_b64url_encode(in, n, buf + *len);
+    *len += base64_encode(buf + *len, in, n, B64URL);
 }
 
 int jwt_sign(EVP_PKEY *key, const char *kid, struct json_object *claims, char **out,
@@ -225,8 +162,8 @@ bool jwt_looks_like(const char *token)
 /* Decodes one base64url part as a JSON object; NULL when it is not one. */
 static struct json_object *decode_json(const char *in, size_t len)
 {
-    unsigned char *buf = xmalloc(len * 3 / 4 + 3);
-    long n = jwt_b64url_decode(in, len, buf);
+    unsigned char *buf = xmalloc(base64_decoded_max(len) + 1);
+    long n = base64_decode(buf, in, len, B64URL, NULL);
     struct json_tokener *tok;
     struct json_object *obj = NULL;
 
@@ -291,8 +228,8 @@ static int signed_by_one(const char *alg, const char *tok, size_t signed_len, co
                          EVP_PKEY *const *keys, size_t n)
 {
     size_t slen = strlen(sig64), i;
-    unsigned char *sig = xmalloc(slen * 3 / 4 + 3);
-    long siglen = jwt_b64url_decode(sig64, slen, sig);
+    unsigned char *sig = xmalloc(base64_decoded_max(slen) + 1);
+    long siglen = base64_decode(sig, sig64, slen, B64URL, NULL);
     int ok = 0;
 
     for (i = 0; siglen > 0 && i < n && !ok; i++) {

@@ -43,10 +43,4 @@ bool jwt_looks_like(const char *token);
 int jwt_verify(const char *token, EVP_PKEY *const *keys, size_t n, struct json_object **claims,
                struct apierr *err);
 
-/* base64url without padding: encodes n bytes into out (room for 4*ceil(n/3)+1), NUL-terminated,
- * returning the length; decodes len characters into out (room for 3*len/4+3), returning the
- * number of bytes or -1 on a character or length that base64url does not allow. */
-size_t jwt_b64url_encode(const unsigned char *in, size_t n, char *out);
-long jwt_b64url_decode(const char *in, size_t len, unsigned char *out);
-
 #endif

@@ -3,10 +3,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <openssl/evp.h>
+#include <openssl/crypto.h>
 #include <openssl/pem.h>
 
-#include "generic/apis/xalloc.h"
+#include "generic/apis/base64.h"
 #include "generic/auth/pki.h"
 #include "generic/auth/pki_internal.h"
 
@@ -46,14 +46,6 @@ static int check_args(const struct pki_kubeconfig *kc, struct apierr *err)
     return 0;
 }
 
-static char *base64(const char *data, size_t len)
-{
-    char *out = xmalloc(4 * ((len + 2) / 3) + 1);
-
-    EVP_EncodeBlock((unsigned char *)out, (const unsigned char *)data, (int)len);
-    return out;
-}
-
 /* The file's contents, base64-encoded, which the caller frees; a CA bundle must hold at least
  * one certificate, since kubectl would otherwise fail with a less useful message. */
 static char *file_base64(const char *path, int is_ca, struct apierr *err)
@@ -70,7 +62,7 @@ static char *file_base64(const char *path, int is_ca, struct apierr *err)
     }
     if (pki_read_file(path, &data, &len, err) < 0)
         return NULL;
-    b64 = base64(data, len);
+    b64 = base64_encode_alloc(data, len, BASE64_STD, NULL);
     OPENSSL_cleanse(data, len);
     free(data);
     return b64;

@@ -7,6 +7,7 @@
 
 #include <json-c/json.h>
 
+#include "generic/apis/base64.h"
 #include "generic/apis/meta.h"
 #include "generic/apis/xalloc.h"
 #include "generic/auth/satoken_internal.h"
@@ -26,8 +27,8 @@ static int is_ours(const struct satoken *t, const char *token)
 
     if (!jwt_looks_like(token))
         return 0;
-    buf = xmalloc((size_t)(b - a) + 4);
-    n = jwt_b64url_decode(a + 1, (size_t)(b - a - 1), buf);
+    buf = xmalloc(base64_decoded_max((size_t)(b - a - 1)) + 1);
+    n = base64_decode(buf, a + 1, (size_t)(b - a - 1), BASE64_URL | BASE64_RAW, NULL);
     if (n > 0) {
         struct json_tokener *tok = json_tokener_new_ex(32);
 

@@ -3,6 +3,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "generic/apis/base64.h"
 #include "generic/apis/xalloc.h"
 #include "generic/protobuf/protobuf_internal.h"
 
@@ -113,7 +114,7 @@ static int text(struct pb_ctx *c, const struct pb_field *f, uint8_t kind, struct
         *out = pb_json_string(c, s.p, n);
         return 0;
     }
-    b64 = pb_base64_encode(s.p, n, &n);
+    b64 = base64_encode_alloc(s.p, n, BASE64_STD, &n);
     *out = json_object_new_string_len(b64, (int)n);
     free(b64);
     return 0;

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "generic/apis/base64.h"
 #include "generic/apis/xalloc.h"
 #include "generic/protobuf/protobuf_internal.h"
 
@@ -53,20 +54,22 @@ static int enc_text(struct pb_ctx *c, const struct pb_field *f, uint32_t number,
 {
     unsigned char *raw;
     size_t n;
+    long len;
 
     if (!json_object_is_type(v, json_type_string))
         return pb_fail_encode(c, "%s: %s is not a string", f->json, json_object_to_json_string(v));
+    n = (size_t)json_object_get_string_len(v);
     if (kind == PBK_STRING) {
-        pb_put_bytes_field(out, number, json_object_get_string(v),
-                           (size_t)json_object_get_string_len(v));
+        pb_put_bytes_field(out, number, json_object_get_string(v), n);
         return 0;
     }
-    raw = pb_base64_decode(json_object_get_string(v), (size_t)json_object_get_string_len(v), &n);
-    if (!raw)
-        return pb_fail_encode(c, "%s: not base64", f->json);
-    pb_put_bytes_field(out, number, raw, n);
+    raw = xmalloc(base64_decoded_max(n) + 1);
+    /* encoding/json's StdEncoding, as the bytes were written; unpadded text is taken too */
+    len = base64_decode(raw, json_object_get_string(v), n, BASE64_PAD_OPTIONAL, NULL);
+    if (len >= 0)
+        pb_put_bytes_field(out, number, raw, (size_t)len);
     free(raw);
-    return 0;
+    return len < 0 ? pb_fail_encode(c, "%s: not base64", f->json) : 0;
 }
 
 static int enc_message(struct pb_ctx *c, const struct pb_message *msg, uint32_t number,

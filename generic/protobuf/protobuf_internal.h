@@ -47,10 +47,7 @@ void pb_put_bytes_field(struct pb_buf *b, uint32_t number, const void *p, size_t
 size_t pb_begin(struct pb_buf *b, uint32_t number);
 void pb_end(struct pb_buf *b, size_t mark);
 
-/* text.c: base64, UTF-8 and JSON helpers. */
-char *pb_base64_encode(const unsigned char *p, size_t n, size_t *outlen);
-/* Standard alphabet; padding optional. NULL when s is not base64. */
-unsigned char *pb_base64_decode(const char *s, size_t n, size_t *outlen);
+/* text.c: UTF-8 and JSON helpers. */
 /* A JSON string for the bytes; invalid UTF-8 becomes U+FFFD, as Go's encoding/json prints it. */
 struct json_object *pb_json_string(struct pb_ctx *c, const unsigned char *p, size_t n);
 /* Parses JSON text embedded in the bytes (RawExtension, FieldsV1), depth-limited. */

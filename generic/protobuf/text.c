@@ -1,73 +1,11 @@
-/* Text the codec produces or consumes: base64 for bytes fields, UTF-8 for strings, JSON embedded in
- * bytes (RawExtension, FieldsV1), and the error messages. */
+/* Text the codec produces or consumes: UTF-8 for strings, JSON embedded in bytes (RawExtension,
+ * FieldsV1), and the error messages. Bytes fields use generic/apis/base64.h. */
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "generic/apis/xalloc.h"
 #include "generic/protobuf/protobuf_internal.h"
-
-static const char b64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-
-char *pb_base64_encode(const unsigned char *p, size_t n, size_t *outlen)
-{
-    char *out = xmalloc((n + 2) / 3 * 4 + 1), *o = out;
-    size_t i;
-
-    for (i = 0; i + 2 < n; i += 3) {
-        uint32_t v = (uint32_t)p[i] << 16 | (uint32_t)p[i + 1] << 8 | p[i + 2];
-        *o++ = b64[v >> 18];
-        *o++ = b64[v >> 12 & 63];
-        *o++ = b64[v >> 6 & 63];
-        *o++ = b64[v & 63];
-    }
-    if (i < n) {
-        uint32_t v = (uint32_t)p[i] << 16 | (i + 1 < n ? (uint32_t)p[i + 1] << 8 : 0);
-        *o++ = b64[v >> 18];
-        *o++ = b64[v >> 12 & 63];
-        *o++ = i + 1 < n ? b64[v >> 6 & 63] : '=';
-        *o++ = '=';
-    }
-    *o = '\0';
-    *outlen = (size_t)(o - out);
-    return out;
-}
-
-static int b64_value(unsigned char ch)
-{
-    const char *at = ch ? strchr(b64, ch) : NULL;
-
-    return at ? (int)(at - b64) : -1;
-}
-
-unsigned char *pb_base64_decode(const char *s, size_t n, size_t *outlen)
-{
-    unsigned char *out = xmalloc(n / 4 * 3 + 3);
-    uint32_t acc = 0;
-    size_t i, o = 0, bits = 0;
-
-    while (n > 0 && s[n - 1] == '=')
-        n--;
-    for (i = 0; i < n; i++) {
-        int v = b64_value((unsigned char)s[i]);
-        if (v < 0) {
-            free(out);
-            return NULL;
-        }
-        acc = acc << 6 | (uint32_t)v;
-        bits += 6;
-        if (bits >= 8) {
-            bits -= 8;
-            out[o++] = (unsigned char)(acc >> bits);
-        }
-    }
-    if (bits >= 6) { /* a lone trailing character carries no whole byte */
-        free(out);
-        return NULL;
-    }
-    *outlen = o;
-    return out;
-}
 
 /* Length of the valid UTF-8 sequence at p (1 to 4), or 0. */
 static size_t utf8_seq(const unsigned char *p, size_t n)

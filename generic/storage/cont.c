@@ -5,71 +5,14 @@
 
 #include <json-c/json.h>
 
+#include "generic/apis/base64.h"
 #include "generic/apis/xalloc.h"
 #include "generic/storage/storage_internal.h"
 
-static const char b64url[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-
-static char *b64_encode(const unsigned char *in, size_t n)
-{
-    char *out = xmalloc(n / 3 * 4 + 5), *p = out;
-    size_t i;
-
-    for (i = 0; i + 2 < n; i += 3) {
-        unsigned v = in[i] << 16 | in[i + 1] << 8 | in[i + 2];
-
-        *p++ = b64url[v >> 18];
-        *p++ = b64url[(v >> 12) & 63];
-        *p++ = b64url[(v >> 6) & 63];
-        *p++ = b64url[v & 63];
-    }
-    if (i < n) {
-        unsigned v = in[i] << 16 | (i + 1 < n ? in[i + 1] << 8 : 0);
-
-        *p++ = b64url[v >> 18];
-        *p++ = b64url[(v >> 12) & 63];
-        if (i + 1 < n)
-            *p++ = b64url[(v >> 6) & 63];
-    }
-    *p = '\0';
-    return out;
-}
-
-static int b64_value(char c)
-{
-    if (c >= 'A' && c <= 'Z')
-        return c - 'A';
-    if (c >= 'a' && c <= 'z')
-        return c - 'a' + 26;
-    if (c >= '0' && c <= '9')
-        return c - '0' + 52;
-    if (c == '-' || c == '+')
-        return 62;
-    if (c == '_' || c == '/')
-        return 63;
-    return -1;
-}
-
-/* Accepts both alphabets and optional padding; returns the decoded length or -1. */
-static long b64_decode(const char *in, unsigned char *out)
-{
-    unsigned v = 0, bits = 0;
-    long n = 0;
-
-    for (; *in && *in != '='; in++) {
-        int d = b64_value(*in);
-
-        if (d < 0)
-            return -1;
-        v = (v << 6) | (unsigned)d;
-        bits += 6;
-        if (bits >= 8) {
-            bits -= 8;
-            out[n++] = (unsigned char)(v >> bits);
-        }
-    }
-    return n;
-}
+/* We write kube's RawURLEncoding. kube reads only that; this decoder has always also taken the
+ * standard alphabet's '+' and '/' and padding, a leniency kept so such tokens go on working. */
+#define TOKEN_ENC (BASE64_URL | BASE64_RAW)
+#define TOKEN_DEC (BASE64_URL | BASE64_ANY_ALPHABET | BASE64_PAD_OPTIONAL)
 
 char *storage_cont_encode(int64_t rev, const char *start, size_t start_len)
 {
@@ -81,7 +24,7 @@ char *storage_cont_encode(int64_t rev, const char *start, size_t start_len)
     json_object_object_add(o, "rv", json_object_new_int64(rev));
     json_object_object_add(o, "start", json_object_new_string_len(start, (int)start_len));
     s = json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE);
-    tok = b64_encode((const unsigned char *)s, strlen(s));
+    tok = base64_encode_alloc(s, strlen(s), TOKEN_ENC, NULL);
     json_object_put(o);
     return tok;
 }
@@ -127,9 +70,9 @@ int storage_cont_decode(const char *token, int64_t *rev, char **start, size_t *s
                         struct apierr *err)
 {
     size_t n = strlen(token);
-    unsigned char *raw = xmalloc(n + 1);
+    unsigned char *raw = xmalloc(base64_decoded_max(n) + 1);
     struct json_object *o = NULL;
-    long len = b64_decode(token, raw);
+    long len = base64_decode(raw, token, n, TOKEN_DEC, NULL);
     int rc = -1;
 
     if (len > 0)

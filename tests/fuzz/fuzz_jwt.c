@@ -9,6 +9,7 @@
 #include <json-c/json.h>
 #include <openssl/evp.h>
 
+#include "generic/apis/base64.h"
 #include "generic/auth/jwt.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -28,14 +29,15 @@ static void init_keys(void)
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     char *tok = malloc(size + 1);
-    unsigned char *out = malloc(size * 3 / 4 + 3);
+    unsigned char *out = malloc(base64_decoded_max(size) + 1);
     struct json_object *claims = NULL;
     struct apierr err = {0};
 
     init_keys();
     memcpy(tok, data, size);
     tok[size] = '\0';
-    if (jwt_b64url_decode(tok, size, out) > (long)(size * 3 / 4 + 3))
+    if (base64_decode(out, tok, size, BASE64_URL | BASE64_RAW, NULL) >
+        (long)base64_decoded_max(size))
         abort();
     if (jwt_verify(tok, keys, 2, &claims, &err) == 0) {
         /* only a forged signature could get here; a valid token must at least be an object */

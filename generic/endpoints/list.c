@@ -1,23 +1,23 @@
 /* LIST as JSON or as a Table. A collection that fits in one page is answered whole, laid out as
- * kube lays it out; a bigger one is streamed page by page at one pinned revision (the store's
- * continue token), with metadata after the items, so memory stays bounded whatever the size of
- * the collection and a slow client slows the listing instead of growing a buffer. */
+ * kube lays it out; a bigger one is read page by page at one pinned revision (the store's
+ * continue token) and written as a chunked stream with metadata after the items, so no copy of
+ * the whole list is ever built: the pages go straight into the connection's output buffer.
+ *
+ * All pages are written in the loop turn of the request. Spreading them over later turns, to let
+ * a slow client pace the listing, stalled: libevent 2.1's bufferevent_openssl sometimes leaves
+ * data added on a later turn unsent on keep-alive connections (lists cut before their end). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <event2/buffer.h>
-#include <event2/event.h>
 #include <json-c/json.h>
 
 #include "generic/apis/xalloc.h"
 #include "generic/endpoints/rest.h"
 #include "generic/endpoints/table.h"
-#include "generic/server/server.h"
 
-#define PAGE_ITEMS     500       /* objects read from the store per page */
-#define PAGES_PER_TURN 4         /* pages per loop turn, so other requests get their turn */
-#define MAX_BACKLOG    (1 << 20) /* unsent bytes beyond which the listing waits */
+#define PAGE_ITEMS 500 /* objects read from the store per page */
 
 struct list {
     struct rest *c;
@@ -43,8 +43,6 @@ static void list_release(void *arg)
     storage_list_result_release(&l->last);
     if (l->items)
         evbuffer_free(l->items);
-    if (l->resume)
-        event_free(l->resume);
 }
 
 static void item(void *arg, const char *key, const char *value, size_t len, int64_t rev)
@@ -162,21 +160,12 @@ static void stream_end(struct list *l)
     free(meta);
 }
 
-static void client_gone(struct req *req, void *arg)
-{
-    struct list *l = arg;
-
-    (void)req;
-    if (l->resume)
-        event_del(l->resume);
-}
-
 static void stream_start(struct list *l)
 {
     struct evbuffer *out = evbuffer_new();
 
     l->streaming = true;
-    req_stream_start(l->c->req, 200, "application/json", client_gone, l);
+    req_stream_start(l->c->req, 200, "application/json", NULL, NULL);
     head(l, out, NULL);
     req_stream_write(l->c->req, evbuffer_pullup(out, -1), evbuffer_get_length(out));
     evbuffer_free(out);
@@ -208,41 +197,6 @@ static int read_page(struct list *l)
     return 0;
 }
 
-static void resume(evutil_socket_t fd, short what, void *arg);
-
-/* Reads pages while the client keeps up, a few per loop turn. */
-static void pump(struct list *l)
-{
-    struct timeval now = {0, 0}, later = {0, 1000};
-    int i, rc;
-
-    for (i = 0; i < PAGES_PER_TURN; i++) {
-        if (req_stream_backlog(l->c->req) > MAX_BACKLOG) {
-            evtimer_add(l->resume, &later);
-            return;
-        }
-        rc = read_page(l);
-        if (rc < 0)
-            return;
-        if (rc > 0) {
-            stream_end(l);
-            return;
-        }
-        stream_items(l);
-    }
-    evtimer_add(l->resume, &now);
-}
-
-static void resume(evutil_socket_t fd, short what, void *arg)
-{
-    struct list *l = arg;
-
-    (void)fd;
-    (void)what;
-    if (!l->c->req->gone)
-        pump(l);
-}
-
 static int options(struct list *l, struct apierr *err)
 {
     struct rest *c = l->c;
@@ -267,16 +221,12 @@ static int options(struct list *l, struct apierr *err)
 static struct list *list_new(struct rest *c, enum negotiated n)
 {
     struct list *l = arena_alloc(c->req->arena, sizeof(*l));
-    struct event_base *base = server_base(c->s);
-
     l->c = c;
     l->table = n == NEG_TABLE;
     l->inc = table_include_param(c->req);
     l->pretty = req_wants_pretty(c->req);
     l->proto = n == NEG_PROTOBUF;
     l->items = evbuffer_new();
-    if (base)
-        l->resume = evtimer_new(base, resume, l);
     arena_defer(c->req->arena, list_release, l);
     return l;
 }
@@ -296,14 +246,18 @@ void rest_list(struct rest *c)
         return;
     }
     rc = read_page(l);
-    /* a pretty listing is for people and a protobuf list is one message: gather them whole;
-     * without a loop, likewise */
-    while (rc == 0 && (l->pretty || l->proto || !l->resume))
+    /* a pretty listing is for people and a protobuf list is one message: gather them whole */
+    while (rc == 0 && (l->pretty || l->proto))
         rc = read_page(l);
-    if (rc > 0)
+    if (rc > 0) {
         reply_whole(l);
-    else if (rc == 0) {
-        stream_start(l);
-        pump(l);
+        return;
     }
+    if (rc < 0)
+        return;
+    stream_start(l);
+    while ((rc = read_page(l)) == 0)
+        stream_items(l);
+    if (rc > 0)
+        stream_end(l);
 }

@@ -5,6 +5,7 @@
 
 #include <json-c/json.h>
 
+#include "generic/apis/base64.h"
 #include "generic/apis/meta.h"
 #include "generic/apis/xalloc.h"
 #include "generic/endpoints/table.h"
@@ -13,83 +14,6 @@
 #define MAX_SECRET_SIZE (1024 * 1024) /* kube's MaxSecretSize, for configmaps too */
 #define IMMUTABLE_MSG   "field is immutable when `immutable` is set"
 
-/* --- base64 as Go's encoding/json reads []byte: standard alphabet, padding required, CR and LF
- * ignored --- */
-
-static int b64_value(char c)
-{
-    static const char alphabet[] =
-        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    const char *p = c ? strchr(alphabet, c) : NULL;
-
-    return p ? (int)(p - alphabet) : -1;
-}
-
-/* Decodes s into out (room for strlen(s) bytes); returns the decoded length, or -1 with *bad
- * the input offset Go's CorruptInputError would name. */
-static long b64_decode(const char *s, unsigned char *out, size_t *bad)
-{
-    size_t i, n = strlen(s), len = 0, start = 0;
-    unsigned q = 0, j = 0, pad = 0;
-
-    for (i = 0; i < n; i++) {
-        int v = b64_value(s[i]);
-
-        if (s[i] == '\r' || s[i] == '\n')
-            continue;
-        if (j == 0)
-            start = i;
-        if (s[i] == '=' && (j >= 2 || pad)) {
-            pad++;
-        } else if (v < 0 || pad) {
-            *bad = i;
-            return -1;
-        }
-        q = (q << 6) | (unsigned)(v < 0 ? 0 : v);
-        if (++j < 4)
-            continue;
-        out[len++] = (unsigned char)(q >> 16);
-        if (pad < 2)
-            out[len++] = (unsigned char)(q >> 8);
-        if (pad < 1)
-            out[len++] = (unsigned char)q;
-        if (pad)
-            break;
-        j = q = 0;
-    }
-    for (i++; pad && i < n; i++) {
-        if (s[i] != '\r' && s[i] != '\n') {
-            *bad = i;
-            return -1;
-        }
-    }
-    if (j % 4) {
-        *bad = start;
-        return -1;
-    }
-    return (long)len;
-}
-
-static char *b64_encode(const unsigned char *in, size_t n)
-{
-    static const char alphabet[] =
-        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    char *out = xmalloc(4 * ((n + 2) / 3) + 1), *p = out;
-    size_t i;
-
-    for (i = 0; i < n; i += 3) {
-        unsigned v = (unsigned)in[i] << 16 | (i + 1 < n ? (unsigned)in[i + 1] << 8 : 0) |
-                     (i + 2 < n ? in[i + 2] : 0);
-
-        *p++ = alphabet[v >> 18 & 63];
-        *p++ = alphabet[v >> 12 & 63];
-        *p++ = i + 1 < n ? alphabet[v >> 6 & 63] : '=';
-        *p++ = i + 2 < n ? alphabet[v & 63] : '=';
-    }
-    *p = '\0';
-    return out;
-}
-
 /* kube's decoding error: the body could not be read as the kind at all (400). */
 static int undecodable(struct apierr *err, const char *kind, const char *detail)
 {
@@ -97,17 +21,18 @@ static int undecodable(struct apierr *err, const char *kind, const char *detail)
                       kind, kind, detail);
 }
 
-/* Rewrites map[k] (base64 text s) in canonical form; returns the decoded length or -1 with err. */
+/* Rewrites map[k] (base64 text s) in canonical form; returns the decoded length or -1 with err.
+ * Go's encoding/json reads []byte as StdEncoding, whose refusals kube's message quotes. */
 static long canonical_b64(struct json_object *map, const char *k, const char *s, const char *kind,
                           struct apierr *err)
 {
-    unsigned char *buf = xmalloc(strlen(s) + 1);
+    size_t len = strlen(s), bad = 0;
+    unsigned char *buf = xmalloc(base64_decoded_max(len) + 1);
     char detail[80];
-    size_t bad = 0;
-    long n = b64_decode(s, buf, &bad);
+    long n = base64_decode(buf, s, len, BASE64_STD, &bad);
 
     if (n >= 0) {
-        char *enc = b64_encode(buf, (size_t)n);
+        char *enc = base64_encode_alloc(buf, (size_t)n, BASE64_STD, NULL);
 
         json_object_object_add(map, k, json_object_new_string(enc)); /* s is gone now */
         free(enc);
@@ -262,7 +187,7 @@ static int merge_string_data(struct json_object *obj, struct apierr *err)
     }
     json_object_object_foreach(sd, key, val) {
         const char *s = json_object_get_string(val);
-        char *enc = b64_encode((const unsigned char *)s, strlen(s));
+        char *enc = base64_encode_alloc(s, strlen(s), BASE64_STD, NULL);
 
         json_object_object_add(data, key, json_object_new_string(enc));
         free(enc);
@@ -289,10 +214,10 @@ static int required_key(struct json_object *obj, const char *key, struct apierr 
 /* A data value that must be JSON (docker configs), decoded from base64. */
 static int json_key(struct json_object *obj, const char *key, struct apierr *err)
 {
-    const char *v = obj_get_str(obj_get(obj, "data"), key);
-    unsigned char *buf = xmalloc(strlen(v ? v : "") + 1);
-    size_t bad;
-    long n = b64_decode(v ? v : "", buf, &bad);
+    const char *v = obj_get_str(obj_get(obj, "data"), key) ?: "";
+    size_t len = strlen(v);
+    unsigned char *buf = xmalloc(base64_decoded_max(len) + 1);
+    long n = base64_decode(buf, v, len, BASE64_STD, NULL);
     struct json_object *parsed = NULL;
     char field[80];
     int rc = 0;

@@ -82,9 +82,18 @@ expect_eq "edit is stored" "$(kc get cm web -n shop -o jsonpath='{.data.size}')"
 # watch: a line appears when another client changes the object
 kc get cm -n shop -w >"$M/watch.out" 2>&1 &
 WPID=$!
-sleep 1
+# the watch resumes from the list's resourceVersion: once the rows are printed, a change made
+# now is seen even if the watch request itself is still on its way
+wait_for() {
+    i=0
+    while [ $i -lt 100 ] && [ "$(grep -c "$1" "$M/watch.out")" -lt "$2" ]; do
+        sleep 0.1
+        i=$((i + 1))
+    done
+}
+wait_for '^api ' 1
 kc label cm api -n shop watched=yes >/dev/null 2>&1
-sleep 1
+wait_for '^api ' 2
 kill "$WPID" 2>/dev/null
 wait "$WPID" 2>/dev/null
 expect_eq "get -w prints the initial rows and one line per change" "$(grep -c '^api ' "$M/watch.out")" "2"

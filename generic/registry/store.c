@@ -75,6 +75,33 @@ static char *serialize(struct json_object *obj, size_t *len)
     return xstrndup(s, *len);
 }
 
+/* Stored objects start with kind and apiVersion, then the rest in the client's order, as kube
+ * writes them: GET and LIST serve the stored bytes as they are. */
+static void lead_with_type(struct json_object *obj, const char *kind, const char *api_version)
+{
+    const char *keys[64];
+    size_t n = 0, i;
+
+    json_object_object_del(obj, "kind");
+    json_object_object_del(obj, "apiVersion");
+    json_object_object_foreach(obj, k, v)
+    {
+        (void)v;
+        if (n < sizeof(keys) / sizeof(keys[0]))
+            keys[n++] = k;
+    }
+    json_object_object_add(obj, "kind", json_object_new_string(kind));
+    json_object_object_add(obj, "apiVersion", json_object_new_string(api_version));
+    for (i = 0; i < n; i++) {
+        struct json_object *val = json_object_get(json_object_object_get(obj, keys[i]));
+        char *key = xstrdup(keys[i]); /* the key dies with its entry */
+
+        json_object_object_del(obj, key);
+        json_object_object_add(obj, key, val);
+        free(key);
+    }
+}
+
 /* apiVersion and kind must name this resource's kind; missing ones are filled in. */
 static int check_type(const struct registry *rg, struct json_object *obj, struct apierr *err)
 {
@@ -91,8 +118,7 @@ static int check_type(const struct registry *rg, struct json_object *obj, struct
         return apierr_set(err, APIERR_BAD_REQUEST,
                           "the kind in the data (%s) does not match the expected kind (%s)", kind,
                           rg->r->kind);
-    json_object_object_add(obj, "apiVersion", json_object_new_string(want));
-    json_object_object_add(obj, "kind", json_object_new_string(rg->r->kind));
+    lead_with_type(obj, rg->r->kind, want);
     return 0;
 }
 

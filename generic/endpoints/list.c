@@ -1,11 +1,15 @@
-/* LIST as JSON or as a Table. A collection that fits in one page is answered whole, laid out as
- * kube lays it out; a bigger one is read page by page at one pinned revision (the store's
- * continue token) and written as a chunked stream with metadata after the items, so no copy of
- * the whole list is ever built: the pages go straight into the connection's output buffer.
+/* LIST as JSON, as a Table or in protobuf. A collection that fits in one page is answered whole,
+ * laid out as kube lays it out; a bigger one is read page by page at one pinned revision (the
+ * store's continue token) and written as a chunked stream with metadata after the items, so no copy
+ * of the whole list is ever built: the pages go straight into the connection's output buffer.
  *
  * All pages are written in the loop turn of the request. Spreading them over later turns, to let
  * a slow client pace the listing, stalled: libevent 2.1's bufferevent_openssl sometimes leaves
- * data added on a later turn unsent on keep-alive connections (lists cut before their end). */
+ * data added on a later turn unsent on keep-alive connections (lists cut before their end).
+ *
+ * A protobuf list is one message: each item is encoded as it is read, parsed alone, so the list
+ * never exists as one JSON tree. The JSON text is kept beside it for the rare item the schema
+ * cannot hold, where the whole list goes out as JSON, as a single object would. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,6 +20,7 @@
 #include "generic/apis/xalloc.h"
 #include "generic/endpoints/rest.h"
 #include "generic/endpoints/table.h"
+#include "generic/protobuf/protobuf.h"
 
 #define PAGE_ITEMS 500 /* objects read from the store per page */
 
@@ -23,6 +28,8 @@ struct list {
     struct rest *c;
     struct selector *labels, *fields;
     bool table, pretty, proto, streaming;
+    bool pb_ok; /* proto: every item so far is in pb */
+    struct pb_list pb;
     enum table_include inc;
     struct storage_list_opts o;
     char prefix[1024];
@@ -41,6 +48,7 @@ static void list_release(void *arg)
     selector_free(l->fields);
     free(l->cont);
     storage_list_result_release(&l->last);
+    pb_list_release(&l->pb);
     if (l->items)
         evbuffer_free(l->items);
 }
@@ -53,13 +61,15 @@ static void item(void *arg, const char *key, const char *value, size_t len, int6
 
     (void)key;
     (void)rev;
-    if (filtering || l->table) {
+    if (filtering || l->table || l->pb_ok)
         obj = json_tokener_parse(value);
-        if (!obj || (filtering && !rest_matches(l->c->rg.r, l->labels, l->fields, obj))) {
-            json_object_put(obj);
-            return;
-        }
+    if ((filtering || l->table) &&
+        (!obj || (filtering && !rest_matches(l->c->rg.r, l->labels, l->fields, obj)))) {
+        json_object_put(obj);
+        return;
     }
+    if (l->pb_ok)
+        l->pb_ok = obj && pb_list_add_item(&l->pb, obj, &(struct apierr){0}) == 0;
     if (l->sent++)
         evbuffer_add(l->items, ",", 1);
     if (l->table) {
@@ -73,11 +83,12 @@ static void item(void *arg, const char *key, const char *value, size_t len, int6
     json_object_put(obj);
 }
 
-static char *metadata(struct list *l)
+/* The list's metadata; the caller owns it. */
+static struct json_object *metadata_obj(struct list *l)
 {
     struct json_object *m = json_object_new_object();
     bool filtered = !selector_empty(l->labels) || !selector_empty(l->fields);
-    char rv[24], *s;
+    char rv[24];
 
     snprintf(rv, sizeof(rv), "%lld", (long long)l->last.rev);
     json_object_object_add(m, "resourceVersion", json_object_new_string(rv));
@@ -87,7 +98,14 @@ static char *metadata(struct list *l)
             json_object_object_add(m, "remainingItemCount",
                                    json_object_new_int64(l->last.remaining));
     }
-    s = xstrdup(json_object_to_json_string_ext(m, JSON_C_TO_STRING_PLAIN));
+    return m;
+}
+
+static char *metadata(struct list *l)
+{
+    struct json_object *m = metadata_obj(l);
+    char *s = xstrdup(json_object_to_json_string_ext(m, JSON_C_TO_STRING_PLAIN));
+
     json_object_put(m);
     return s;
 }
@@ -117,12 +135,35 @@ static void head(struct list *l, struct evbuffer *out, const char *meta)
     evbuffer_add_printf(out, "\"items\":[");
 }
 
+/* The items encoded as they came, in their envelope; false when the list must go as JSON. */
+static bool reply_protobuf(struct list *l)
+{
+    struct json_object *meta;
+    struct pb_buf b;
+    int rc;
+
+    if (!l->pb_ok)
+        return false;
+    meta = metadata_obj(l);
+    pb_buf_init(&b);
+    rc = pb_list_end(&l->pb, meta, &b, &(struct apierr){0});
+    if (rc == 0)
+        req_reply(l->c->req, 200, PB_MEDIA_TYPE, b.data, b.len);
+    pb_buf_release(&b);
+    json_object_put(meta);
+    return rc == 0;
+}
+
 /* Everything fitted in one page: one reply, metadata first as kube writes it. */
 static void reply_whole(struct list *l)
 {
-    struct evbuffer *out = evbuffer_new();
-    char *meta = metadata(l);
+    struct evbuffer *out;
+    char *meta;
 
+    if (l->proto && reply_protobuf(l))
+        return;
+    out = evbuffer_new();
+    meta = metadata(l);
     head(l, out, meta);
     evbuffer_add_buffer(out, l->items);
     evbuffer_add(out, "]}\n", 3);
@@ -221,11 +262,18 @@ static int options(struct list *l, struct apierr *err)
 static struct list *list_new(struct rest *c, enum negotiated n)
 {
     struct list *l = arena_alloc(c->req->arena, sizeof(*l));
+    char av[160], kind[160];
+
     l->c = c;
     l->table = n == NEG_TABLE;
     l->inc = table_include_param(c->req);
     l->pretty = req_wants_pretty(c->req);
     l->proto = n == NEG_PROTOBUF;
+    if (l->proto) {
+        snprintf(kind, sizeof(kind), "%sList", c->rg.r->kind);
+        l->pb_ok = pb_list_begin(&l->pb, registry_api_version(&c->rg, av, sizeof(av)), kind,
+                                 &(struct apierr){0}) == 0;
+    }
     l->items = evbuffer_new();
     arena_defer(c->req->arena, list_release, l);
     return l;

@@ -1,5 +1,6 @@
 /* JSON to protobuf bytes, driven by the tables: the fields a JSON object has, in field-number
- * order, maps sorted by key as gogo writes them. */
+ * order, maps sorted by key as gogo writes them. An object's members are looked up in its
+ * message by JSON name, so the cost follows what the object holds, not what its schema could. */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -82,9 +83,8 @@ static int enc_message(struct pb_ctx *c, const struct pb_message *msg, uint32_t 
     return rc;
 }
 
-/* One value of field f (an element, for a repeated field). */
-static int enc_one(struct pb_ctx *c, const struct pb_field *f, struct json_object *v,
-                   struct pb_buf *out)
+int pb_encode_one(struct pb_ctx *c, const struct pb_field *f, struct json_object *v,
+                  struct pb_buf *out)
 {
     int64_t i;
 
@@ -172,46 +172,84 @@ static bool holds_json(const struct pb_field *f)
     return sp == PBS_JSON || sp == PBS_RAWEXT;
 }
 
+/* f's value v (for an inline field, the object its fields sit in) in msg. */
 static int enc_field(struct pb_ctx *c, const struct pb_message *msg, const struct pb_field *f,
-                     struct json_object *obj, struct pb_buf *out)
+                     struct json_object *v, struct pb_buf *out)
 {
-    struct json_object *v;
     size_t i, n;
 
     if (f->flags & PBF_INLINE)
-        return enc_inline(c, f, obj, out);
-    if (!json_object_object_get_ex(obj, f->json, &v) || !v)
-        return 0;
+        return enc_inline(c, f, v, out);
     if (f->kind == PBK_MAP)
         return enc_map(c, f, v, out);
     if (!(f->flags & PBF_REPEATED)) {
         c->raw_envelope = f->kind == PBK_MESSAGE && pb_messages[f->msg].special == PBS_RAWEXT &&
                           strcmp(msg->name, WATCH_EVENT) == 0;
-        return enc_one(c, f, v, out);
+        return pb_encode_one(c, f, v, out);
     }
     if (!json_object_is_type(v, json_type_array))
         return pb_fail_encode(c, "%s is not a list", f->json);
     n = json_object_array_length(v);
     for (i = 0; i < n; i++) {
         struct json_object *e = json_object_array_get_idx(v, i);
-        if ((e || holds_json(f)) && enc_one(c, f, e, out) < 0)
+        if ((e || holds_json(f)) && pb_encode_one(c, f, e, out) < 0)
             return -1;
     }
     return 0;
 }
 
+/* A field to write and its value. */
+struct member {
+    const struct pb_field *f;
+    struct json_object *v;
+};
+
+/* The fields obj's own members name (nulls and unknown names left out), then the inline fields
+ * with obj itself, sorted by number: a walk over the members, not a look-up per schema field. */
+static size_t collect(const struct pb_message *msg, struct json_object *obj, struct member *m)
+{
+    const struct pb_field *const *inl;
+    unsigned k, ninl;
+    size_t n = 0, i, j;
+
+    json_object_object_foreach(obj, key, val) {
+        const struct pb_field *f = val ? pb_field_by_json(msg, key) : NULL;
+
+        if (f)
+            m[n++] = (struct member){f, val};
+    }
+    inl = pb_inline_fields(msg, &ninl);
+    for (k = 0; k < ninl; k++)
+        m[n++] = (struct member){inl[k], obj};
+    for (i = 1; i < n; i++) { /* insertion sort: a few members, often nearly in order */
+        struct member x = m[i];
+
+        for (j = i; j > 0 && m[j - 1].f->number > x.f->number; j--)
+            m[j] = m[j - 1];
+        m[j] = x;
+    }
+    return n;
+}
+
 int pb_encode_fields(struct pb_ctx *c, const struct pb_message *msg, struct json_object *obj,
                      struct pb_buf *out)
 {
-    unsigned i;
+    struct member stack[32], *m = stack;
+    size_t cap = (size_t)json_object_object_length(obj) + msg->nfields, n, i;
+    int rc = 0;
 
     if (++c->depth > PB_MAX_DEPTH)
         return pb_fail_encode(c, "nested more than %d levels deep", PB_MAX_DEPTH);
-    for (i = 0; i < msg->nfields; i++)
-        if (enc_field(c, msg, &msg->fields[i], obj, out) < 0)
-            return -1;
-    c->depth--;
-    return 0;
+    if (cap > sizeof(stack) / sizeof(stack[0]))
+        m = xmalloc(cap * sizeof(*m));
+    n = collect(msg, obj, m);
+    for (i = 0; i < n && rc == 0; i++)
+        rc = enc_field(c, msg, m[i].f, m[i].v, out);
+    if (m != stack)
+        free(m);
+    if (rc == 0)
+        c->depth--;
+    return rc;
 }
 
 int pb_encode_value(struct pb_ctx *c, const struct pb_message *msg, struct json_object *v,

@@ -123,6 +123,23 @@ static const char *type_of(struct json_object *obj, const char *key)
     return json_object_get_string(v);
 }
 
+void pb_put_envelope_head(struct pb_buf *out, const char *api_version, const char *kind)
+{
+    size_t mark;
+
+    pb_put(out, magic, sizeof(magic));
+    mark = pb_begin(out, 1);
+    pb_put_bytes_field(out, 1, api_version, strlen(api_version));
+    pb_put_bytes_field(out, 2, kind, strlen(kind));
+    pb_end(out, mark);
+}
+
+void pb_put_envelope_tail(struct pb_buf *out)
+{
+    pb_put_bytes_field(out, 3, "", 0); /* contentEncoding and contentType, empty as kube writes */
+    pb_put_bytes_field(out, 4, "", 0);
+}
+
 int pb_encode_envelope(struct pb_ctx *c, struct json_object *obj, struct pb_buf *out)
 {
     const char *av = type_of(obj, "apiVersion"), *kind = type_of(obj, "kind");
@@ -135,17 +152,12 @@ int pb_encode_envelope(struct pb_ctx *c, struct json_object *obj, struct pb_buf 
                           "%s, Kind=%s has no protobuf encoding", av ? av : "(no apiVersion)",
                           kind ? kind : "(no kind)");
     }
-    pb_put(out, magic, sizeof(magic));
-    mark = pb_begin(out, 1);
-    pb_put_bytes_field(out, 1, av, strlen(av));
-    pb_put_bytes_field(out, 2, kind, strlen(kind));
-    pb_end(out, mark);
+    pb_put_envelope_head(out, av, kind);
     mark = pb_begin(out, 2);
     if (pb_encode_fields(c, msg, obj, out) < 0)
         return -1;
     pb_end(out, mark);
-    pb_put_bytes_field(out, 3, "", 0); /* contentEncoding and contentType, empty as kube writes */
-    pb_put_bytes_field(out, 4, "", 0);
+    pb_put_envelope_tail(out);
     return 0;
 }
 

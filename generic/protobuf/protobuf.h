@@ -71,6 +71,35 @@ int pb_decode_object_as(const unsigned char *buf, size_t len, const char *api_ve
  * goes, bad base64 in a bytes field, an unparsable time). On error out is left as it was. */
 int pb_encode_object(struct json_object *obj, struct pb_buf *out, struct apierr *err);
 
+struct pb_field;
+
+/* A list (ConfigMapList, PodList, ...) written item by item, so that a big LIST never exists as
+ * one JSON tree: pb_list_begin, pb_list_add_item for each item in order, then pb_list_end with
+ * the list's metadata, and pb_list_release in every case. The bytes are those pb_encode_object
+ * writes for the whole list as one JSON object. */
+struct pb_list {
+    const struct pb_field *meta, *items; /* the List message's fields 1 and 2 (static tables) */
+    char *api_version, *kind;            /* owned */
+    struct pb_buf body;                  /* the items written so far */
+};
+
+/* Starts a list of kind list_kind ("ConfigMapList"). Errors: APIERR_UNSUPPORTED_MEDIA_TYPE for a
+ * kind without a table or whose message is not a List {metadata = 1, items = 2}. */
+int pb_list_begin(struct pb_list *l, const char *api_version, const char *list_kind,
+                  struct apierr *err);
+
+/* Appends item (borrowed: encode it, then free it, before parsing the next one). Errors as
+ * pb_encode_object's APIERR_INTERNAL; on error the list is left as it was. */
+int pb_list_add_item(struct pb_list *l, struct json_object *item, struct apierr *err);
+
+/* Appends the enveloped list to out: typeMeta {apiVersion, kind}, then the metadata (a ListMeta
+ * JSON object, borrowed; NULL: none) and the items. On error out is left as it was. */
+int pb_list_end(struct pb_list *l, struct json_object *meta, struct pb_buf *out,
+                struct apierr *err);
+
+/* Frees what the list holds; safe after a failed pb_list_begin. */
+void pb_list_release(struct pb_list *l);
+
 /* Appends one watch frame to out: 4-byte big-endian length + WatchEvent{type, object: envelope of
  * obj}. type is "ADDED", "MODIFIED", "DELETED", "BOOKMARK" or "ERROR" (obj a Status). obj is
  * borrowed. Errors as pb_encode_object. */

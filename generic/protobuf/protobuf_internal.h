@@ -87,7 +87,16 @@ int pb_encode_fields(struct pb_ctx *c, const struct pb_message *msg, struct json
 /* Writes the body of a message-typed value (object or special). */
 int pb_encode_value(struct pb_ctx *c, const struct pb_message *msg, struct json_object *v,
                     struct pb_buf *out);
+/* One value of field f (one element, for a repeated field), tag included. */
+int pb_encode_one(struct pb_ctx *c, const struct pb_field *f, struct json_object *v,
+                  struct pb_buf *out);
+
+/* envelope.c */
 /* The envelope (magic included) of obj, which carries apiVersion and kind. */
 int pb_encode_envelope(struct pb_ctx *c, struct json_object *obj, struct pb_buf *out);
+/* An envelope's parts around its raw field (2): magic and typeMeta, then the empty
+ * contentEncoding and contentType. Every envelope we write is made of these. */
+void pb_put_envelope_head(struct pb_buf *out, const char *api_version, const char *kind);
+void pb_put_envelope_tail(struct pb_buf *out);
 
 #endif

@@ -1,6 +1,7 @@
 /* Message tables of the protobuf codec: for each kube message its fields (number, JSON name, kind)
  * and for each (apiVersion, kind) its message. The tables are generated (tables_gen.c, by
- * scripts/proto-tables.py from the upstream generated.proto files) and read-only. */
+ * scripts/proto-tables.py from the upstream generated.proto files) and read-only; an index of the
+ * fields by JSON name is derived from them once, at run time. */
 #ifndef GENERIC_PROTOBUF_TABLES_H
 #define GENERIC_PROTOBUF_TABLES_H
 
@@ -77,5 +78,12 @@ const struct pb_message *pb_message_named(const char *name);
 
 /* The field with this number in msg, or NULL. */
 const struct pb_field *pb_field_by_number(const struct pb_message *msg, uint32_t number);
+
+/* The field of msg whose JSON name is name, or NULL. Inline fields have no JSON member of their
+ * own and are never found. The index behind it is built once, on first use, by any thread. */
+const struct pb_field *pb_field_by_json(const struct pb_message *msg, const char *name);
+
+/* msg's inline fields (PBF_INLINE, embedded Go structs), *n of them; borrowed. */
+const struct pb_field *const *pb_inline_fields(const struct pb_message *msg, unsigned *n);
 
 #endif

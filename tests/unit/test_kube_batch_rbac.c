@@ -13,6 +13,7 @@
 #include "generic/endpoints/table.h"
 #include "kubeapi/groups_internal.h"
 #include "kubeapi/kubeapi_internal.h"
+#include "tests/unit/strategy_check.h"
 
 static const struct resource *find(const char *plural)
 {
@@ -30,28 +31,7 @@ static const struct resource *find(const char *plural)
 /* As the store does it: prepare, defaults, validate. The caller puts the object. */
 static struct json_object *create_check(const char *plural, const char *body, struct apierr *err)
 {
-    const struct strategy *s = find(plural)->strategy;
-    struct json_object *obj = json_tokener_parse(body);
-
-    ck_assert_msg(obj != NULL, "bad test JSON: %s", body);
-    if (s->prepare_create)
-        s->prepare_create(obj);
-    if (s->defaults)
-        s->defaults(obj);
-    if (s->validate_create)
-        s->validate_create(obj, err);
-    return obj;
-}
-
-static const char *first_problem(const struct apierr *err, char *buf, size_t n)
-{
-    if (err->reason == APIERR_OK)
-        snprintf(buf, n, "%s", "");
-    else if (err->ncauses)
-        snprintf(buf, n, "%s: %s", err->causes[0].field, err->causes[0].message);
-    else
-        snprintf(buf, n, "%s", err->message);
-    return buf;
+    return strategy_create_check(find(plural)->strategy, body, err);
 }
 
 #define POD_SPEC(rp) "{\"containers\":[{\"name\":\"c\",\"image\":\"busybox\"}]" rp "}"

@@ -11,6 +11,7 @@
 #include "generic/apis/meta.h"
 #include "generic/endpoints/table.h"
 #include "kubeapi/kubeapi_internal.h"
+#include "tests/unit/strategy_check.h"
 
 static const struct strategy *strategy_of(const char *plural)
 {
@@ -23,29 +24,7 @@ static const struct strategy *strategy_of(const char *plural)
 /* Defaults and validates body as a create of plural; returns the object (caller puts it). */
 static struct json_object *create_check(const char *plural, const char *body, struct apierr *err)
 {
-    const struct strategy *s = strategy_of(plural);
-    struct json_object *obj = json_tokener_parse(body);
-
-    ck_assert_msg(obj != NULL, "bad test JSON: %s", body);
-    if (s->prepare_create)
-        s->prepare_create(obj);
-    if (s->defaults)
-        s->defaults(obj);
-    if (s->validate_create)
-        s->validate_create(obj, err);
-    return obj;
-}
-
-/* "field: message" of the first cause, or the message of a non-Invalid error, or "". */
-static const char *first_problem(const struct apierr *err, char *buf, size_t n)
-{
-    if (err->reason == APIERR_OK)
-        snprintf(buf, n, "%s", "");
-    else if (err->ncauses)
-        snprintf(buf, n, "%s: %s", err->causes[0].field, err->causes[0].message);
-    else
-        snprintf(buf, n, "%s", err->message);
-    return buf;
+    return strategy_create_check(strategy_of(plural), body, err);
 }
 
 /* --- secrets and configmaps --- */
